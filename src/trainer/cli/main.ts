@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// `thaw`: the engine's command line. People read stderr (progress, the backend in use, errors);
+// programs read stdout (JSON lines).
+
+import { ThawError, UsageError } from '../errors';
+import { runEmbedCommand } from './embed-command';
+import { runInitModelCommand } from './init-model-command';
+
+const USAGE = `Usage: thaw <command> [options]
+
+Commands:
+  init-model   write a model folder with seeded random weights (thaw init-model --help)
+  embed        print sentence embeddings as JSON lines (thaw embed --help)
+`;
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  'init-model': runInitModelCommand,
+  embed: runEmbedCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  const run = COMMANDS[command];
+  if (run === undefined) {
+    process.stderr.write(`thaw: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    await run(args);
+    return 0;
+  } catch (error) {
+    // A ThawError or a bad option is the user's to fix: one line, no stack trace.
+    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true;
+    if (error instanceof ThawError || usage) {
+      process.stderr.write(`thaw ${command}: ${(error as Error).message}\n`);
+      return usage ? 2 : 1;
+    }
+    process.stderr.write(`thaw ${command}: unexpected error\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,11 @@
+import { UsageError } from '../errors';
+
+/** A required integer option, within bounds; the error names the option. */
+export function integerOption(value: string | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) throw new UsageError(`--${name} is required`);
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return number;
+}

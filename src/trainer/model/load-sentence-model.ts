@@ -1,0 +1,64 @@
+// The one factory through which every model is loaded: a local folder or a hub id, with
+// progress reported through a callback (transformers.js' pipeline() does the same).
+
+import { existsSync } from 'node:fs';
+import { ThawError } from '../errors';
+import { fetchHubModel, looksLikeHubId, type DownloadProgress } from './hub';
+import { encoderParameters, headParameters } from './load-weights';
+import { readModelFolder } from './model-folder';
+import { ParameterSet, type HeadName } from './parameter-groups';
+import { SentenceModel, type HeadSpec } from './sentence-model';
+import { loadTokenizer } from './tokenizer';
+
+export type LoadProgress =
+  | ({ readonly stage: 'download' } & DownloadProgress)
+  | { readonly stage: 'read' | 'tokenizer' | 'weights'; readonly folder: string };
+
+export interface LoadOptions {
+  readonly onProgress?: (progress: LoadProgress) => void;
+  /** Heads the caller needs, by their labels; those the folder lacks are created (seeded). */
+  readonly heads?: Partial<Record<HeadName, HeadSpec>>;
+  /** Seeds the initialization of new heads. */
+  readonly seed?: number;
+}
+
+/**
+ * Loads a sentence model from a local folder or a Hugging Face hub id.
+ *
+ * @example
+ * const model = await loadSentenceModel('models/minilm', { onProgress: (p) => console.error(p.stage) });
+ * try { ... } finally { await model.dispose(); }
+ */
+export async function loadSentenceModel(source: string, options: LoadOptions = {}): Promise<SentenceModel> {
+  const report = options.onProgress ?? (() => undefined);
+  const folderPath = await resolveSource(source, (progress) => report({ stage: 'download', ...progress }));
+  report({ stage: 'read', folder: folderPath });
+  const folder = await readModelFolder(folderPath);
+  report({ stage: 'tokenizer', folder: folderPath });
+  const tokenizer = await loadTokenizer(folderPath);
+  report({ stage: 'weights', folder: folderPath });
+  const encoder = encoderParameters(folder);
+  let heads: ReturnType<typeof headParameters>;
+  try {
+    heads = headParameters(folder, options.heads ?? {}, options.seed ?? 0);
+  } catch (error) {
+    encoder.parameters.forEach((parameter) => parameter.variable.dispose());
+    throw error;
+  }
+  return new SentenceModel({
+    config: folder.config,
+    parameters: new ParameterSet(folder.config.num_hidden_layers, [...encoder.parameters, ...heads.parameters]),
+    tokenizer,
+    maxSeqLength: folder.maxSeqLength,
+    heads: heads.heads,
+    passthrough: encoder.passthrough,
+    sourceFolder: folderPath,
+  });
+}
+
+/** A local path as given; otherwise a hub id, fetched into the cache. */
+async function resolveSource(source: string, onDownload: (progress: DownloadProgress) => void): Promise<string> {
+  if (existsSync(source)) return source;
+  if (!looksLikeHubId(source)) throw new ThawError('model folder does not exist', source);
+  return fetchHubModel(source, onDownload);
+}

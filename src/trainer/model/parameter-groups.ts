@@ -1,0 +1,96 @@
+// Named parameter groups: the unit of freezing and of learning rates everywhere in Thaw
+// (tree view, panel, experiment files, optimizer). Every weight belongs to exactly one group.
+
+import type { Variable } from '@tensorflow/tfjs';
+import { ThawError } from '../errors';
+
+export const HEAD_NAMES = ['task_a_head', 'task_b_head'] as const;
+export type HeadName = (typeof HEAD_NAMES)[number];
+
+/** `embeddings`, `layer.0` ... `layer.N-1`, `task_a_head`, `task_b_head`. */
+export type GroupName = 'embeddings' | `layer.${number}` | HeadName;
+
+/** Names that stand for several groups at once. */
+export const GROUP_ALIASES = ['encoder', 'heads'] as const;
+export type GroupAlias = (typeof GROUP_ALIASES)[number];
+
+/** The groups of a model with `numLayers` encoder layers, in display order. */
+export function allGroupNames(numLayers: number): GroupName[] {
+  return ['embeddings', ...encoderLayerGroups(numLayers), ...HEAD_NAMES];
+}
+
+function encoderLayerGroups(numLayers: number): GroupName[] {
+  return Array.from({ length: numLayers }, (_, index): GroupName => `layer.${index}`);
+}
+
+/**
+ * Expands group names and aliases into distinct group names, in display order.
+ * An unknown name is an error that lists the valid ones.
+ *
+ * @example resolveGroupNames(['encoder'], 6) // ['embeddings', 'layer.0', ..., 'layer.5']
+ */
+export function resolveGroupNames(names: readonly string[], numLayers: number): GroupName[] {
+  const valid = allGroupNames(numLayers);
+  const chosen = new Set<GroupName>();
+  for (const name of names) {
+    if (name === 'encoder') ['embeddings', ...encoderLayerGroups(numLayers)].forEach((group) => chosen.add(group as GroupName));
+    else if (name === 'heads') HEAD_NAMES.forEach((group) => chosen.add(group));
+    else if ((valid as string[]).includes(name)) chosen.add(name as GroupName);
+    else throw new ThawError(`unknown parameter group "${name}"; valid: ${[...valid, ...GROUP_ALIASES].join(', ')}`);
+  }
+  return valid.filter((group) => chosen.has(group));
+}
+
+/** A trainable weight with its Hugging Face name and its group. */
+export interface NamedParameter {
+  readonly name: string;
+  readonly group: GroupName;
+  readonly variable: Variable;
+}
+
+export interface GroupSummary {
+  readonly group: GroupName;
+  readonly parameterCount: number;
+  readonly tensorCount: number;
+}
+
+/** All trainable weights of a model, looked up by name or by group. */
+export class ParameterSet {
+  private readonly byName = new Map<string, NamedParameter>();
+
+  constructor(
+    readonly numLayers: number,
+    parameters: readonly NamedParameter[],
+  ) {
+    for (const parameter of parameters) {
+      if (this.byName.has(parameter.name)) throw new Error(`duplicate parameter ${parameter.name}`);
+      this.byName.set(parameter.name, parameter);
+    }
+  }
+
+  get all(): NamedParameter[] {
+    return [...this.byName.values()];
+  }
+
+  get(name: string): NamedParameter | undefined {
+    return this.byName.get(name);
+  }
+
+  inGroup(group: GroupName): NamedParameter[] {
+    return this.all.filter((parameter) => parameter.group === group);
+  }
+
+  /** Each group with its parameter count, in display order; groups without weights are left out. */
+  summaries(): GroupSummary[] {
+    return allGroupNames(this.numLayers)
+      .map((group) => {
+        const members = this.inGroup(group);
+        return { group, parameterCount: members.reduce((sum, p) => sum + p.variable.size, 0), tensorCount: members.length };
+      })
+      .filter((summary) => summary.tensorCount > 0);
+  }
+
+  parameterCount(): number {
+    return this.all.reduce((sum, parameter) => sum + parameter.variable.size, 0);
+  }
+}
