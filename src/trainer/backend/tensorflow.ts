@@ -5,7 +5,7 @@
 // optional dependency because its install script downloads libtensorflow, which fails on
 // offline machines. Otherwise the WebAssembly backend, whose .wasm files ship inside its npm
 // package. The pure-JS cpu backend is ~30x slower for training: it runs only when asked for
-// (THAW_BACKEND=cpu), which the tests do to compare against stock kernels.
+// (THAW_BACKEND=cpu or initBackend('cpu')), which the tests do to compare with stock kernels.
 
 import type * as TfModule from '@tensorflow/tfjs';
 
@@ -48,33 +48,33 @@ export const tf: Tf = loaded.tf;
 let active: Promise<BackendInfo> | undefined;
 
 /**
- * Activates the preferred backend (once per process) and says which one runs.
+ * Activates a backend (once per process) and says which one runs: `requested`, else
+ * THAW_BACKEND, else the fastest installed one.
  *
  * @example const { description } = await initBackend(); console.error(description)
  */
-export function initBackend(): Promise<BackendInfo> {
-  active ??= activate();
+export function initBackend(requested: string | undefined = process.env.THAW_BACKEND): Promise<BackendInfo> {
+  active ??= activate(requested);
   return active;
 }
 
-async function activate(): Promise<BackendInfo> {
-  const requested = process.env.THAW_BACKEND;
+async function activate(requested: string | undefined): Promise<BackendInfo> {
   if (requested !== undefined && !['tensorflow', 'wasm', 'cpu'].includes(requested)) {
-    throw new Error(`THAW_BACKEND=${requested}: expected tensorflow, wasm or cpu`);
+    throw new Error(`backend "${requested}" is not one of tensorflow, wasm, cpu (THAW_BACKEND)`);
   }
   if (loaded.nativeError === undefined && (requested === undefined || requested === 'tensorflow')) {
     await tf.setBackend('tensorflow');
     return { name: 'tensorflow', description: 'backend: tensorflow (native, @tensorflow/tfjs-node)' };
   }
-  if (requested === 'tensorflow') throw new Error(`THAW_BACKEND=tensorflow, but ${loaded.nativeError}`);
+  if (requested === 'tensorflow') throw new Error(`backend "tensorflow" was asked for, but ${loaded.nativeError}`);
   if (requested === 'cpu') {
     await tf.setBackend('cpu');
-    return { name: 'cpu', description: 'backend: cpu (pure JavaScript, chosen by THAW_BACKEND=cpu; slow)' };
+    return { name: 'cpu', description: 'backend: cpu (pure JavaScript, chosen explicitly; slow)' };
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- registers the wasm backend with tfjs as a side effect
   require('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend('wasm'))) throw new Error('the WebAssembly backend failed to initialize');
-  const why = loaded.nativeError === undefined ? 'chosen by THAW_BACKEND=wasm' : loaded.nativeError;
+  const why = loaded.nativeError ?? 'chosen explicitly';
   // Threads stay off in Node: upstream hard-codes no multithreading there (tensorflow/tfjs#3830).
   return { name: 'wasm', description: `backend: wasm (WebAssembly, SIMD, one thread; ${why})` };
 }

@@ -30,10 +30,16 @@ function customOp(body: (inputs: Tensor[], save: (tensors: Tensor[]) => void) =>
  * @example embeddingLookup(wordEmbeddings, flatIds) // [ids.size, hidden]
  */
 export function embeddingLookup(table: Tensor2D, ids: Tensor1D): Tensor2D {
-  const lookup = customOp(([weights]) => ({
-    value: tf.gather(weights, ids),
-    gradFunc: (dy) => tf.scatterND(tf.expandDims(ids, 1), dy, weights.shape),
-  }));
+  const lookup = customOp(([weights], save) => {
+    // Saved, not just captured: the forward pass's tf.tidy disposes what the backward pass
+    // has not saved, and the ids are usually created inside it.
+    save([ids]);
+    const shape = weights.shape;
+    return {
+      value: tf.gather(weights, ids),
+      gradFunc: (dy, [savedIds]) => tf.scatterND(tf.expandDims(savedIds, 1), dy, shape),
+    };
+  });
   return lookup(table) as Tensor2D;
 }
 

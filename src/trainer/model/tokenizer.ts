@@ -66,8 +66,11 @@ export async function loadTokenizer(folder: string): Promise<SentenceTokenizer> 
   return {
     padTokenId,
     tokenize(text: string, maxLength: number): number[] {
-      const encoded = tokenizer(text, { truncation: true, max_length: maxLength });
-      return Array.from(encoded.input_ids.data, Number);
+      const ids = Array.from(tokenizer(text, {}).input_ids.data, Number);
+      if (ids.length <= maxLength) return ids;
+      // Truncate as Hugging Face's tokenizers do: drop text tokens, keep the closing [SEP].
+      // transformers.js 2.17 cuts after adding special tokens, which loses [SEP].
+      return [...ids.slice(0, maxLength - 1), ids.at(-1)!];
     },
   };
 }
