@@ -3,9 +3,9 @@ import { initBackend } from '../backend/tensorflow';
 import { UsageError } from '../errors';
 import { embedSentences } from '../embed-sentences';
 import { readTextLines } from '../io/read-text-lines';
-import { loadSentenceModel } from '../model/load-sentence-model';
+import { describeLoadProgress, loadSentenceModel } from '../model/load-sentence-model';
 import { integerOption } from './options';
-import { describeLoadProgress, ProgressLine } from './progress-line';
+import { ProgressLine } from './progress-line';
 
 const HELP = `Usage: thaw embed --model DIR_OR_HUB_ID FILE [--max-seq-length N] [--batch-size N]
 

@@ -5,17 +5,20 @@
 import { ThawError, UsageError } from '../errors';
 import { runEmbedCommand } from './embed-command';
 import { runInitModelCommand } from './init-model-command';
+import { runTrainCommand } from './train-command';
 
 const USAGE = `Usage: thaw <command> [options]
 
 Commands:
   init-model   write a model folder with seeded random weights (thaw init-model --help)
   embed        print sentence embeddings as JSON lines (thaw embed --help)
+  train        run or resume a multi-task training experiment (thaw train --help)
 `;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   'init-model': runInitModelCommand,
   embed: runEmbedCommand,
+  train: runTrainCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -62,3 +62,12 @@ async function resolveSource(source: string, onDownload: (progress: DownloadProg
   if (!looksLikeHubId(source)) throw new ThawError('model folder does not exist', source);
   return fetchHubModel(source, onDownload);
 }
+
+/** One line for people about a loading step. */
+export function describeLoadProgress(event: LoadProgress): string {
+  if (event.stage === 'download') {
+    const percent = event.total > 0 ? ` ${Math.floor((100 * event.loaded) / event.total)}%` : '';
+    return `downloading ${event.file}${percent} (${(event.loaded / 1e6).toFixed(1)} MB)`;
+  }
+  return { read: 'reading', tokenizer: 'loading the tokenizer of', weights: 'loading the weights of' }[event.stage] + ` ${event.folder}`;
+}

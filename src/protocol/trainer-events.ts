@@ -1,0 +1,96 @@
+// Everything the trainer reports, as one discriminated union with runtime validation. The same
+// messages go to a run's events.jsonl, to stdout (thaw train --json), and over IPC to the
+// extension host, which validates each on arrival: a child process is untrusted input.
+// Imports neither 'vscode' nor TensorFlow.js, so the webview can use it too.
+
+import { z } from 'zod';
+
+export const TASK_KEYS = ['a', 'b'] as const;
+export type TaskKey = (typeof TASK_KEYS)[number];
+
+const taskKey = z.enum(TASK_KEYS);
+const groupName = z.string().regex(/^(embeddings|layer\.\d+|task_a_head|task_b_head)$/);
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const count = z.number().int().min(0);
+const perTask = <T extends z.ZodType>(value: T) => z.partialRecord(taskKey, value);
+const perGroup = <T extends z.ZodType>(value: T) => z.record(groupName, value);
+
+const base = { time: z.iso.datetime() };
+
+const TaskSummary = z.strictObject({ name: z.string(), labels: z.array(z.string()), trainExamples: count, validationExamples: count });
+
+export const TaskMetrics = z.strictObject({ loss: finite, accuracy: finite, macroF1: finite, examples: count });
+export type TaskMetrics = z.infer<typeof TaskMetrics>;
+
+export const TrainerEvent = z.discriminatedUnion('type', [
+  z.strictObject({
+    ...base,
+    type: z.literal('run-start'),
+    runId: z.string(),
+    runFolder: z.string(),
+    backend: z.string(),
+    model: z.strictObject({ source: z.string(), parameterCount: count, groups: perGroup(count) }),
+    tasks: perTask(TaskSummary),
+    resumedFromStep: count.optional(),
+  }),
+  z.strictObject({
+    ...base,
+    type: z.literal('phase-start'),
+    phase: z.string(),
+    phaseIndex: count,
+    totalSteps: count,
+    frozen: z.array(groupName),
+    learningRates: perGroup(finite),
+    groupHashes: perGroup(z.string()),
+    trainsNothing: z.boolean(),
+    usesEmbeddingCache: z.boolean(),
+  }),
+  z.strictObject({ ...base, type: z.literal('progress'), stage: z.enum(['embedding-cache', 'model']), done: count, total: count, message: z.string() }),
+  z.strictObject({
+    ...base,
+    type: z.literal('step'),
+    phase: z.string(),
+    phaseIndex: count,
+    step: count,
+    totalSteps: count,
+    globalStep: count,
+    loss: perTask(finite),
+    learningRates: perGroup(finite),
+    elapsedMs: count,
+  }),
+  z.strictObject({ ...base, type: z.literal('validation'), phase: z.string(), globalStep: count, epoch: count, tasks: perTask(TaskMetrics) }),
+  z.strictObject({ ...base, type: z.literal('checkpoint'), globalStep: count, folder: z.string() }),
+  z.strictObject({ ...base, type: z.literal('warning'), kind: z.enum(['frozen-head-drift', 'other']), message: z.string(), task: taskKey.optional() }),
+  z.strictObject({ ...base, type: z.literal('phase-end'), phase: z.string(), phaseIndex: count, groupHashes: perGroup(z.string()), changedGroups: z.array(groupName) }),
+  z.strictObject({ ...base, type: z.literal('error'), message: z.string() }),
+  z.strictObject({ ...base, type: z.literal('run-end'), status: z.enum(['completed', 'stopped', 'failed']), globalStep: count, elapsedMs: count }),
+]);
+export type TrainerEvent = z.infer<typeof TrainerEvent>;
+export type TrainerEventType = TrainerEvent['type'];
+/** An event as the trainer builds it; the time is stamped when it is sent. */
+export type TrainerEventBody = TrainerEvent extends infer E ? (E extends TrainerEvent ? Omit<E, 'time'> : never) : never;
+
+/** Messages the host sends the trainer process. */
+export const HostToTrainer = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('stop') })]);
+export type HostToTrainer = z.infer<typeof HostToTrainer>;
+
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+function parseWith<T>(schema: z.ZodType<T>, value: unknown): Parsed<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, error: result.error.issues.map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`).join('; ') };
+}
+
+/**
+ * Checks that a value received from another process or read from a file is a trainer event.
+ *
+ * @example const parsed = parseTrainerEvent(JSON.parse(line)); if (parsed.ok) show(parsed.value)
+ */
+export function parseTrainerEvent(value: unknown): Parsed<TrainerEvent> {
+  return parseWith(TrainerEvent, value);
+}
+
+export function parseHostToTrainer(value: unknown): Parsed<HostToTrainer> {
+  return parseWith(HostToTrainer, value);
+}

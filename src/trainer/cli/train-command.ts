@@ -1,0 +1,78 @@
+import { parseArgs } from 'node:util';
+import { parseHostToTrainer, type TrainerEvent } from '../../protocol/trainer-events';
+import { UsageError } from '../errors';
+import { PRESET_NAMES, type PresetName } from '../experiment/experiment-schema';
+import { EventSink } from '../train/event-sink';
+import { runTraining } from '../train/run-training';
+import type { StopSignal } from '../train/trainer';
+import { integerOption } from './options';
+import { ProgressLine } from './progress-line';
+import { TrainingProgress } from './training-progress';
+
+const HELP = `Usage: thaw train EXPERIMENT [--preset P] [--phase NAME] [--json] [--max-steps N]
+       thaw train --resume RUN_FOLDER [--json] [--max-steps N]
+
+Runs an experiment's phases and records the run in <output>/<run id>/: the resolved
+experiment, events.jsonl and checkpoints. Progress goes to stderr; with --json every event is
+also printed on stdout as a JSON line. --preset replaces the experiment's phases with one of:
+${PRESET_NAMES.join(', ')}. --resume continues a run from its latest checkpoint with the same
+data order, so the losses continue as if it had never stopped.
+
+SIGTERM, or {"type":"stop"} over IPC, finishes the current step, writes a checkpoint and
+exits 0.
+`;
+
+export async function runTrainCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      preset: { type: 'string' },
+      phase: { type: 'string' },
+      resume: { type: 'string' },
+      json: { type: 'boolean' },
+      'max-steps': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  if ((positionals.length === 1) === (values.resume !== undefined) || positionals.length > 1) {
+    throw new UsageError(`give one EXPERIMENT file or --resume RUN_FOLDER\n\n${HELP}`);
+  }
+  if (values.preset !== undefined && !(PRESET_NAMES as readonly string[]).includes(values.preset)) {
+    throw new UsageError(`--preset must be one of ${PRESET_NAMES.join(', ')}, got "${values.preset}"`);
+  }
+  const stop = listenForStop();
+  const progress = new TrainingProgress(new ProgressLine());
+  const sink = new EventSink({ stdout: values.json ?? false, ipc: true, listener: (event: TrainerEvent) => progress.show(event) });
+  try {
+    const result = await runTraining({
+      experimentFile: positionals[0],
+      resumeRun: values.resume,
+      preset: values.preset as PresetName | undefined,
+      phase: values.phase,
+      maxSteps: values['max-steps'] === undefined ? undefined : integerOption(values['max-steps'], 'max-steps', 1),
+      sink,
+      stop,
+    });
+    progress.finish(`${result.status}: ${result.runFolder} (step ${result.globalStep})`);
+  } finally {
+    process.removeAllListeners('SIGTERM');
+    if (process.connected) process.disconnect();
+  }
+}
+
+/** SIGTERM and an IPC "stop" both ask the loop to stop after its current step. */
+function listenForStop(): StopSignal {
+  const stop: StopSignal = { requested: false };
+  process.on('SIGTERM', () => (stop.requested = true));
+  process.on('message', (message: unknown) => {
+    const parsed = parseHostToTrainer(message);
+    if (parsed.ok) stop.requested = true;
+    else process.stderr.write(`thaw train: ignored an invalid message from the host (${parsed.error})\n`);
+  });
+  return stop;
+}

@@ -1,0 +1,59 @@
+// Where a step's sentence embeddings come from: the frozen encoder's cache, or a live forward
+// pass of the encoder (with dropout in the groups that train).
+
+import type { Tensor2D } from '@tensorflow/tfjs';
+import seedrandom from 'seedrandom';
+import { tf } from '../backend/tensorflow';
+import { padBatch } from '../data/padded-batch';
+import type { TaskData, TaskSplit } from '../data/task-data';
+import type { DropoutPlan } from '../model/dropout';
+import type { SentenceModel } from '../model/sentence-model';
+import type { EmbeddingCache } from './embedding-cache';
+
+export type SplitName = 'train' | 'validation';
+
+export interface PooledEmbeddings {
+  /** Pooled embeddings [indices.length, hidden] of those examples of a task's split. */
+  pooled(task: TaskData, split: SplitName, indices: readonly number[], dropout: DropoutPlan): Tensor2D;
+  readonly cached: boolean;
+}
+
+function splitOf(task: TaskData, split: SplitName): TaskSplit {
+  const data = split === 'train' ? task.train : task.validation;
+  if (data === undefined) throw new Error(`task ${task.key} has no ${split} data`);
+  return data;
+}
+
+/** Runs the encoder on every batch. */
+export function liveEmbeddings(model: SentenceModel): PooledEmbeddings {
+  return {
+    cached: false,
+    pooled(task, split, indices, dropout) {
+      const tokenIds = splitOf(task, split).tokenIds;
+      return tf.tidy(() => model.embed(model.inputsFor(padBatch(indices.map((index) => tokenIds[index]), model.tokenizer.padTokenId)), dropout));
+    },
+  };
+}
+
+/** Reads rows of the cache; valid only while every encoder group is frozen. */
+export function cachedEmbeddings(cache: EmbeddingCache, tasks: readonly TaskData[], hidden: number): PooledEmbeddings {
+  const matrices = new Map<string, Float32Array>();
+  for (const task of tasks) {
+    matrices.set(`${task.key}:train`, cache.matrix(task.train.texts));
+    if (task.validation !== undefined) matrices.set(`${task.key}:validation`, cache.matrix(task.validation.texts));
+  }
+  return {
+    cached: true,
+    pooled(task, split, indices) {
+      const matrix = matrices.get(`${task.key}:${split}`)!;
+      const rows = new Float32Array(indices.length * hidden);
+      indices.forEach((index, row) => rows.set(matrix.subarray(index * hidden, (index + 1) * hidden), row * hidden));
+      return tf.tensor2d(rows, [indices.length, hidden]);
+    },
+  };
+}
+
+/** Dropout seed of a global step: a resumed run draws the same masks as an uninterrupted one. */
+export function dropoutSeed(seed: number, globalStep: number): number {
+  return Math.abs(seedrandom(`${seed}:dropout:${globalStep}`).int32());
+}

@@ -1,0 +1,247 @@
+// The training loop, read like tfjs-layers' fit(): phases, then steps; a stop flag checked after
+// every step; tensors made in a step disposed in it; only plain numbers leave it (as events).
+
+import type { Scalar, Tensor } from '@tensorflow/tfjs';
+import path from 'node:path';
+import type { TaskKey, TaskMetrics } from '../../protocol/trainer-events';
+import { tf } from '../backend/tensorflow';
+import { buildPhaseSchedule, type ScheduledStep } from '../data/batch-schedule';
+import type { TaskData } from '../data/task-data';
+import { ThawError } from '../errors';
+import type { ResolvedExperiment } from '../experiment/load-experiment';
+import type { ResolvedPhase } from '../experiment/resolve-phase';
+import { cacheRoot } from '../model/hub';
+import { DropoutPlan } from '../model/dropout';
+import { HEAD_NAMES, type GroupName, type NamedParameter } from '../model/parameter-groups';
+import type { SentenceModel } from '../model/sentence-model';
+import type { AdamW } from '../optim/adamw';
+import { learningRateFactor } from '../optim/lr-schedule';
+import { writeCheckpoint, type RunPosition } from './checkpoint';
+import { EmbeddingCache } from './embedding-cache';
+import { evaluateTask } from './evaluate';
+import type { EventSink } from './event-sink';
+import { clipByGlobalNorm } from './gradient-clipping';
+import { groupHashes } from './group-hashes';
+import { cachedEmbeddings, dropoutSeed, liveEmbeddings, type PooledEmbeddings } from './pooled-embeddings';
+
+/** Set by `stop` over IPC or SIGTERM; the loop finishes its step, checkpoints and returns. */
+export interface StopSignal {
+  requested: boolean;
+}
+
+export type RunStatus = 'completed' | 'stopped';
+
+export interface TrainerParts {
+  readonly experiment: ResolvedExperiment;
+  readonly phases: readonly ResolvedPhase[];
+  readonly model: SentenceModel;
+  readonly tasks: readonly TaskData[];
+  readonly optimizer: AdamW;
+  readonly maxSeqLength: number;
+  readonly runFolder: string;
+  readonly sink: EventSink;
+  readonly stop: StopSignal;
+  /** Stop (with a checkpoint) after this many steps of this invocation. */
+  readonly maxSteps?: number;
+}
+
+/** No decay for biases and LayerNorm weights, as in BERT's and Hugging Face's recipes. */
+function decays(parameter: NamedParameter): boolean {
+  return !parameter.name.endsWith('.bias') && !parameter.name.includes('LayerNorm');
+}
+
+export class Trainer {
+  private readonly groups: GroupName[];
+  private readonly encoderGroups: GroupName[];
+  private readonly started = performance.now();
+  private stepsThisRun = 0;
+
+  constructor(private readonly parts: TrainerParts) {
+    this.groups = parts.model.parameters.summaries().map((summary) => summary.group);
+    this.encoderGroups = this.groups.filter((group) => !(HEAD_NAMES as readonly string[]).includes(group));
+  }
+
+  /** Runs the phases from `position` on. */
+  async run(position: RunPosition): Promise<{ status: RunStatus; globalStep: number }> {
+    let globalStep = position.globalStep;
+    for (const phase of this.parts.phases) {
+      if (phase.index < position.phaseIndex) continue;
+      const startStep = phase.index === position.phaseIndex ? position.stepInPhase : 0;
+      const outcome = await this.runPhase(phase, startStep, globalStep);
+      globalStep = outcome.globalStep;
+      if (outcome.stopped) return { status: 'stopped', globalStep };
+    }
+    return { status: 'completed', globalStep };
+  }
+
+  private async runPhase(phase: ResolvedPhase, startStep: number, globalStep: number): Promise<{ stopped: boolean; globalStep: number }> {
+    const { experiment, model, sink, stop } = this.parts;
+    if (startStep === 0) this.resetUnfrozenState(phase);
+    const trainingTasks = this.parts.tasks.filter((task) => phase.trainsNothing || phase.trainable.includes(task.head));
+    const schedule = buildPhaseSchedule({
+      tasks: trainingTasks.map((task) => ({ task: task.key, lengths: task.train.tokenIds.map((ids) => ids.length) })),
+      sampling: experiment.sampling,
+      temperature: experiment.samplingTemperature,
+      batchSize: experiment.batchSize,
+      seed: `${experiment.seed}:${phase.index}`,
+      epochs: phase.settings.epochs,
+      steps: phase.settings.steps,
+    });
+    const totalSteps = schedule.steps.length;
+    const encoderFrozen = this.encoderGroups.every((group) => phase.frozen.includes(group));
+    const embeddings = encoderFrozen ? await this.cachedEmbeddings() : liveEmbeddings(model);
+    const startHashes = groupHashes(model.parameters, this.groups);
+    sink.emit({
+      type: 'phase-start',
+      phase: phase.name,
+      phaseIndex: phase.index,
+      totalSteps,
+      frozen: [...phase.frozen],
+      learningRates: this.learningRates(phase, 0, totalSteps),
+      groupHashes: startHashes,
+      trainsNothing: phase.trainsNothing,
+      usesEmbeddingCache: embeddings.cached,
+    });
+    // A frozen head over a moving encoder can silently get worse: its task is watched.
+    const watched = encoderFrozen ? [] : this.parts.tasks.filter((task) => phase.frozen.includes(task.head) && task.validation !== undefined);
+    const baseline = new Map<TaskKey, TaskMetrics>();
+    for (const task of watched) baseline.set(task.key, await evaluateTask(model, task, embeddings));
+
+    for (let step = startStep; step < totalSteps; step++) {
+      const learningRates = this.learningRates(phase, step, totalSteps);
+      const loss = this.trainStep(schedule.steps[step], phase, learningRates, embeddings, globalStep);
+      globalStep += 1;
+      this.stepsThisRun += 1;
+      sink.emit({ type: 'step', phase: phase.name, phaseIndex: phase.index, step: step + 1, totalSteps, globalStep, loss, learningRates, elapsedMs: Math.round(performance.now() - this.started) });
+      if (schedule.epochEnds.has(step + 1)) await this.validate(phase, [...schedule.epochEnds].indexOf(step + 1) + 1, globalStep, embeddings, baseline);
+      const position = { phaseIndex: phase.index, stepInPhase: step + 1, globalStep };
+      const outOfSteps = this.parts.maxSteps !== undefined && this.stepsThisRun >= this.parts.maxSteps;
+      if ((stop.requested || outOfSteps) && step + 1 < totalSteps) {
+        await this.checkpoint(`step-${String(globalStep).padStart(6, '0')}`, true, position);
+        return { stopped: true, globalStep };
+      }
+      const every = experiment.checkpointEverySteps;
+      if (every > 0 && globalStep % every === 0 && step + 1 < totalSteps) await this.checkpoint(`step-${String(globalStep).padStart(6, '0')}`, true, position);
+    }
+    this.finishPhase(phase, startHashes);
+    await this.checkpoint(`phase-${phase.index}-${phase.name}`, false, { phaseIndex: phase.index + 1, stepInPhase: 0, globalStep });
+    const outOfSteps = this.parts.maxSteps !== undefined && this.stepsThisRun >= this.parts.maxSteps;
+    return { stopped: stop.requested || (outOfSteps && phase.index + 1 < this.parts.phases.length), globalStep };
+  }
+
+  /** Each group's learning rate at a step: base x schedule for trainable groups, 0 for frozen ones. */
+  private learningRates(phase: ResolvedPhase, step: number, totalSteps: number): Record<string, number> {
+    const factor = learningRateFactor(phase.settings.schedule, step, totalSteps);
+    return Object.fromEntries(this.groups.map((group) => [group, (phase.learningRates[group] ?? 0) * factor]));
+  }
+
+  private resetUnfrozenState(phase: ResolvedPhase): void {
+    const previous = this.parts.phases.find((other) => other.index === phase.index - 1);
+    if (phase.settings.optimizerState !== 'reset' || previous === undefined) return;
+    const unfrozen = phase.trainable.filter((group) => previous.frozen.includes(group));
+    this.parts.optimizer.resetState(unfrozen.flatMap((group) => this.parts.model.parameters.inGroup(group).map((parameter) => parameter.name)));
+  }
+
+  /** One optimizer step (or, when nothing trains, one forward pass); returns each task's loss. */
+  private trainStep(
+    step: ScheduledStep,
+    phase: ResolvedPhase,
+    learningRates: Record<string, number>,
+    embeddings: PooledEmbeddings,
+    globalStep: number,
+  ): Partial<Record<TaskKey, number>> {
+    const { model, experiment } = this.parts;
+    const dropout = new DropoutPlan(new Set(phase.trainable), dropoutSeed(experiment.seed, globalStep));
+    const taskLosses = new Map<TaskKey, Scalar>();
+    const totalLoss = (): Scalar =>
+      tf.tidy(() => {
+        let total: Scalar | undefined;
+        for (const batch of step.batches) {
+          const task = this.parts.tasks.find((candidate) => candidate.key === batch.task)!;
+          const logits = model.headLogits(task.head, embeddings.pooled(task, 'train', batch.indices, dropout), dropout);
+          const labels = tf.oneHot(tf.tensor1d(batch.indices.map((index) => task.train.classes[index]), 'int32'), task.labels.length);
+          const loss = tf.losses.softmaxCrossEntropy<Scalar>(labels, logits);
+          taskLosses.set(task.key, tf.keep(loss));
+          const weighted = tf.mul<Scalar>(loss, experiment.lossWeights[task.key]);
+          total = total === undefined ? weighted : tf.add<Scalar>(total, weighted);
+        }
+        return total!;
+      });
+
+    if (phase.trainsNothing) {
+      tf.dispose(totalLoss());
+    } else {
+      const trainable = phase.trainable.flatMap((group) => model.parameters.inGroup(group));
+      const { value, grads } = tf.variableGrads(totalLoss, trainable.map((parameter) => parameter.variable));
+      const total = value.dataSync()[0];
+      if (!Number.isFinite(total)) {
+        // Stop before the update: the weights, and so the last checkpoint, stay good.
+        tf.dispose([value, ...Object.values(grads), ...taskLosses.values()]);
+        throw new ThawError(`the loss is ${total} at step ${globalStep + 1} (phase "${phase.name}"); the run stops and keeps its last good checkpoint. Try a smaller learning rate or loss weight.`);
+      }
+      const clipped = clipByGlobalNorm(grads, experiment.maxGradNorm);
+      // A step that trains one task gives the other head no gradient: like PyTorch with
+      // grad None, such a parameter is skipped (no moment update, no weight decay).
+      this.parts.optimizer.applyUpdates(
+        trainable.filter((parameter) => clipped[parameter.variable.name] !== undefined).map((parameter) => ({
+          name: parameter.name,
+          variable: parameter.variable,
+          gradient: clipped[parameter.variable.name],
+          learningRate: learningRates[parameter.group],
+          weightDecay: decays(parameter) ? phase.settings.weightDecay : 0,
+        })),
+      );
+      tf.dispose([value, ...Object.values(grads), ...Object.values(clipped)]);
+    }
+    const losses: Partial<Record<TaskKey, number>> = {};
+    for (const [key, loss] of taskLosses) losses[key] = loss.dataSync()[0]!;
+    tf.dispose([...taskLosses.values()] as Tensor[]);
+    return losses;
+  }
+
+  private async validate(phase: ResolvedPhase, epoch: number, globalStep: number, embeddings: PooledEmbeddings, baseline: ReadonlyMap<TaskKey, TaskMetrics>): Promise<void> {
+    const tasks: Partial<Record<TaskKey, TaskMetrics>> = {};
+    for (const task of this.parts.tasks) {
+      if (task.validation !== undefined) tasks[task.key] = await evaluateTask(this.parts.model, task, embeddings);
+    }
+    if (Object.keys(tasks).length === 0) return;
+    this.parts.sink.emit({ type: 'validation', phase: phase.name, globalStep, epoch, tasks });
+    for (const [key, before] of baseline) {
+      const now = tasks[key]!;
+      if (before.accuracy - now.accuracy > this.parts.experiment.frozenHeadDropThreshold) {
+        this.parts.sink.emit({
+          type: 'warning',
+          kind: 'frozen-head-drift',
+          task: key,
+          message: `task ${key}'s head is frozen, but its validation accuracy fell from ${before.accuracy.toFixed(3)} to ${now.accuracy.toFixed(3)} as the shared encoder trained (phase "${phase.name}", epoch ${epoch})`,
+        });
+      }
+    }
+  }
+
+  /** Checks the phase kept its word: every frozen group bit-identical to the phase's start. */
+  private finishPhase(phase: ResolvedPhase, startHashes: Record<string, string>): void {
+    const endHashes = groupHashes(this.parts.model.parameters, this.groups);
+    const changedGroups = this.groups.filter((group) => endHashes[group] !== startHashes[group]);
+    this.parts.sink.emit({ type: 'phase-end', phase: phase.name, phaseIndex: phase.index, groupHashes: endHashes, changedGroups });
+    const broken = changedGroups.filter((group) => phase.frozen.includes(group));
+    if (broken.length > 0) throw new Error(`trainer bug: frozen group(s) ${broken.join(', ')} changed during phase "${phase.name}"`);
+  }
+
+  private async cachedEmbeddings(): Promise<PooledEmbeddings> {
+    const { model, tasks, sink, maxSeqLength } = this.parts;
+    const encoderHash = Object.values(groupHashes(model.parameters, this.encoderGroups)).join('').slice(0, 32);
+    const cache = await EmbeddingCache.open(path.join(cacheRoot(), 'embeddings'), encoderHash, maxSeqLength, model.config.hidden_size);
+    const texts = tasks.flatMap((task) => [...task.train.texts, ...(task.validation?.texts ?? [])]);
+    const tokenIds = tasks.flatMap((task) => [...task.train.tokenIds, ...(task.validation?.tokenIds ?? [])]);
+    await cache.fill(model, texts, tokenIds, (done, total) => {
+      if (done === total || done % 512 < 64) sink.emit({ type: 'progress', stage: 'embedding-cache', done, total, message: `caching the frozen encoder's embeddings: ${done}/${total}` });
+    });
+    return cachedEmbeddings(cache, tasks, model.config.hidden_size);
+  }
+
+  private async checkpoint(label: string, periodic: boolean, position: RunPosition): Promise<void> {
+    const folder = await writeCheckpoint(this.parts.runFolder, label, periodic, this.parts.model, this.parts.optimizer, position);
+    this.parts.sink.emit({ type: 'checkpoint', globalStep: position.globalStep, folder });
+  }
+}
