@@ -25,7 +25,7 @@ export async function evaluateTask(model: SentenceModel, task: TaskData, embeddi
         predicted: tf.argMax<Tensor1D>(logits, 1),
       };
     });
-    lossSum += (await loss.data())[0]!;
+    lossSum += (await loss.data())[0];
     const values = await predicted.data();
     indices.forEach((index, row) => (predictions[index] = values[row]!));
     tf.dispose([loss, predicted]);

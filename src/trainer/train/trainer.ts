@@ -160,7 +160,7 @@ export class Trainer {
           const task = this.parts.tasks.find((candidate) => candidate.key === batch.task)!;
           const logits = model.headLogits(task.head, embeddings.pooled(task, 'train', batch.indices, dropout), dropout);
           const labels = tf.oneHot(tf.tensor1d(batch.indices.map((index) => task.train.classes[index]), 'int32'), task.labels.length);
-          const loss = tf.losses.softmaxCrossEntropy<Scalar>(labels, logits);
+          const loss = tf.losses.softmaxCrossEntropy<Tensor, Scalar>(labels, logits);
           taskLosses.set(task.key, tf.keep(loss));
           const weighted = tf.mul<Scalar>(loss, experiment.lossWeights[task.key]);
           total = total === undefined ? weighted : tf.add<Scalar>(total, weighted);
