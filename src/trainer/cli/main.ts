@@ -6,6 +6,7 @@ import { ThawError, UsageError } from '../errors';
 import { runEmbedCommand } from './embed-command';
 import { runInitModelCommand } from './init-model-command';
 import { runTrainCommand } from './train-command';
+import { experimentJsonSchema } from '../experiment/experiment-json-schema';
 
 const USAGE = `Usage: thaw <command> [options]
 
@@ -13,12 +14,14 @@ Commands:
   init-model   write a model folder with seeded random weights (thaw init-model --help)
   embed        print sentence embeddings as JSON lines (thaw embed --help)
   train        run or resume a multi-task training experiment (thaw train --help)
+  schema       print the experiment file's JSON Schema
 `;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   'init-model': runInitModelCommand,
   embed: runEmbedCommand,
   train: runTrainCommand,
+  schema: () => Promise.resolve(void process.stdout.write(`${JSON.stringify(experimentJsonSchema(), null, 2)}\n`)),
 };
 
 async function main(argv: string[]): Promise<number> {
