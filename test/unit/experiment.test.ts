@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { ThawError } from '../../src/trainer/errors';
-import { parseExperiment } from '../../src/trainer/experiment/load-experiment';
+import { experimentJsonSchema } from '../../src/trainer/experiment/experiment-json-schema';
+import { loadExperiment, parseExperiment } from '../../src/trainer/experiment/load-experiment';
 import { resolvePhase } from '../../src/trainer/experiment/resolve-phase';
 import { allGroupNames } from '../../src/trainer/model/parameter-groups';
 
@@ -68,4 +71,14 @@ test('phases that make no sense are refused, naming the phase', () => {
   assert.throws(() => resolve({ frozen: ['encoder'], lr: {} }), /phase "p": group task_a_head trains but has no learning rate \(set lr.task_a_head or lr.heads\)/);
   assert.throws(() => resolve({ frozen: ['encoder'], evaluateOnly: true, lr: { heads: 1e-3 } }), /evaluateOnly trains nothing, but task_a_head, task_b_head are not frozen/);
   assert.equal(resolve({ frozen: ['encoder', 'heads'], evaluateOnly: true }).trainsNothing, true);
+});
+
+test('the shipped JSON Schema is the one generated from the validator (npm run schema)', () => {
+  const shipped = JSON.parse(readFileSync(path.resolve(__dirname, '../../../schemas/thaw-experiment.schema.json'), 'utf8')) as unknown;
+  assert.deepEqual(shipped, experimentJsonSchema());
+});
+
+test('the demo experiment is valid', async () => {
+  const demo = await loadExperiment(path.resolve(__dirname, '../../../demo/demo.thaw.json'));
+  assert.deepEqual(demo.phases.map((phase) => phase.name), ['warm-up', 'fine-tune']);
 });

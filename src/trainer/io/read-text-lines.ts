@@ -1,5 +1,5 @@
-import { promises as fs } from 'node:fs';
 import { ThawError } from '../errors';
+import { readUtf8Text } from './read-utf8-text';
 
 /**
  * The lines of a UTF-8 text file, without the final newline's empty line. A file that is not
@@ -7,22 +7,8 @@ import { ThawError } from '../errors';
  * skipping a line would misalign outputs with inputs.
  */
 export async function readTextLines(file: string): Promise<string[]> {
-  let bytes: Buffer;
-  try {
-    bytes = await fs.readFile(file);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new ThawError(code === 'ENOENT' ? 'file does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read (${code ?? String(error)})`, file);
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    // The lenient decoder marks undecodable bytes with U+FFFD; its first line with one is the culprit.
-    const line = new TextDecoder('utf-8').decode(bytes).split('\n').findIndex((text) => text.includes('\uFFFD')) + 1;
-    throw new ThawError(`not UTF-8 text (first bad byte on line ${line})`, file);
-  }
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const text = await readUtf8Text(file);
+  const lines = text.split(/\r?\n/);
   if (lines.at(-1) === '') lines.pop();
   if (lines.length === 0) throw new ThawError('is empty: expected one sentence a line', file);
   const blank = lines.findIndex((line) => line.trim() === '');

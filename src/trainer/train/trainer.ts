@@ -89,7 +89,7 @@ export class Trainer {
     });
     const totalSteps = schedule.steps.length;
     const encoderFrozen = this.encoderGroups.every((group) => phase.frozen.includes(group));
-    const embeddings = encoderFrozen ? await this.cachedEmbeddings() : liveEmbeddings(model);
+    const embeddings = encoderFrozen && experiment.embeddingCache ? await this.cachedEmbeddings() : liveEmbeddings(model);
     const startHashes = groupHashes(model.parameters, this.groups);
     sink.emit({
       type: 'phase-start',
