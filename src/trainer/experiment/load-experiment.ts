@@ -5,7 +5,8 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { ThawError, messageOf } from '../errors';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { ThawError } from '../errors';
 import { looksLikeHubId } from '../model/hub';
 import { Experiment, Phase, type PresetName } from './experiment-schema';
 import { presetPhases } from './presets';
@@ -44,11 +45,13 @@ export async function loadExperiment(file: string, preset?: PresetName): Promise
   } catch {
     throw new ThawError('experiment file does not exist', file);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ThawError(`not valid JSON (${messageOf(error)})`, file);
+  // Experiment files are JSON with comments (as VS Code's settings are): people annotate them.
+  const errors: ParseError[] = [];
+  const json = parseJsonc(text, errors, { allowTrailingComma: true }) as unknown;
+  if (errors.length > 0) {
+    const { error, offset } = errors[0];
+    const line = text.slice(0, offset).split('\n').length;
+    throw new ThawError(`line ${line}: not valid JSON (${printParseErrorCode(error)})`, file);
   }
   return parseExperiment(json, file, preset);
 }

@@ -112,6 +112,8 @@ export class Trainer {
       const loss = this.trainStep(schedule.steps[step], phase, learningRates, embeddings, globalStep);
       globalStep += 1;
       this.stepsThisRun += 1;
+      // A step is synchronous work; yielding lets a "stop" message or SIGTERM be handled now.
+      await new Promise((resolve) => setImmediate(resolve));
       sink.emit({ type: 'step', phase: phase.name, phaseIndex: phase.index, step: step + 1, totalSteps, globalStep, loss, learningRates, elapsedMs: Math.round(performance.now() - this.started) });
       if (schedule.epochEnds.has(step + 1)) await this.validate(phase, [...schedule.epochEnds].indexOf(step + 1) + 1, globalStep, embeddings, baseline);
       const position = { phaseIndex: phase.index, stepInPhase: step + 1, globalStep };

@@ -1,0 +1,133 @@
+// The trainer as a child process of the extension host: `thaw train` forked without a shell,
+// one run at a time, its events received over IPC and validated before anyone sees them.
+
+import { fork, type ChildProcess } from 'node:child_process';
+import { appendFileSync, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TrainerEvent } from '../protocol/trainer-events';
+
+export interface TrainerExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** The run's last event, if any arrived. */
+  readonly lastEvent?: TrainerEvent;
+  /** The last error the trainer reported, or the tail of its stderr. */
+  readonly lastError?: string;
+}
+
+/** Grace period between asking the trainer to stop (SIGTERM) and killing it. */
+const KILL_AFTER_MS = 5000;
+
+export class TrainerProcess implements vscode.Disposable {
+  private child: ChildProcess | undefined;
+  /** The folder of the current (or last) run, from its run-start event. */
+  runFolder: string | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  private readonly eventEmitter = new vscode.EventEmitter<TrainerEvent>();
+  private readonly exitEmitter = new vscode.EventEmitter<TrainerExit>();
+  /** Every valid event of the current run. */
+  readonly onEvent = this.eventEmitter.event;
+  /** Fires once the process is gone. */
+  readonly onExit = this.exitEmitter.event;
+
+  constructor(
+    private readonly cliPath: string,
+    private readonly output: vscode.OutputChannel,
+    private readonly nodePath: () => string | undefined,
+  ) {}
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** Starts `thaw train <experimentFile>`; refuses while a run is going. */
+  async start(experimentFile: string): Promise<void> {
+    if (this.child !== undefined) throw new Error('a training run is already going; stop it first');
+    // The validators (zod) load on the first run, not during activation.
+    const { parseTrainerEvent } = await import('../protocol/trainer-events.js');
+    const execPath = this.nodePath() || process.execPath;
+    // In VS Code's Electron extension host, ELECTRON_RUN_AS_NODE makes execPath a plain Node.
+    const child = fork(this.cliPath, ['train', experimentFile], {
+      execPath,
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Its own process group, so disposing can signal the trainer and anything it started.
+      detached: true,
+    });
+    this.child = child;
+    this.runFolder = undefined;
+    this.output.appendLine(`[thaw] started the trainer (pid ${child.pid ?? '?'}): ${execPath} ${this.cliPath} train ${experimentFile}`);
+    let lastEvent: TrainerEvent | undefined;
+    let lastError: string | undefined;
+    let stderrTail = '';
+    child.stdout?.on('data', (chunk: Buffer) => this.output.append(chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      stderrTail = (stderrTail + text).slice(-2000);
+      this.output.append(text);
+    });
+    child.on('message', (message: unknown) => {
+      const parsed = parseTrainerEvent(message);
+      if (!parsed.ok) {
+        this.output.appendLine(`[thaw] ignored an invalid message from the trainer: ${parsed.error}`);
+        return;
+      }
+      lastEvent = parsed.value;
+      if (parsed.value.type === 'run-start') this.runFolder = parsed.value.runFolder;
+      if (parsed.value.type === 'error') lastError = parsed.value.message;
+      this.eventEmitter.fire(parsed.value);
+    });
+    this.exited = new Promise((resolve) => {
+      child.on('exit', (code, signal) => {
+        this.child = undefined;
+        this.output.appendLine(`[thaw] the trainer exited (${signal ?? `code ${code}`})`);
+        const exit = { code, signal, lastEvent, lastError: lastError ?? (code === 0 ? undefined : stderrTail.trim().split('\n').at(-1)) };
+        if (lastEvent !== undefined && lastEvent.type !== 'run-end') this.markFailed(lastEvent, exit);
+        this.exitEmitter.fire(exit);
+        resolve();
+      });
+    });
+  }
+
+  /** Asks the trainer to finish its step, checkpoint and exit; resolves when it has exited. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (child === undefined) return;
+    if (child.connected) child.send({ type: 'stop' });
+    else this.signal(child, 'SIGTERM');
+    const timer = setTimeout(() => this.signal(child, 'SIGKILL'), 10 * KILL_AFTER_MS);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  /** A trainer that died without a run-end leaves one in its run, so the run reads as failed. */
+  private markFailed(lastEvent: TrainerEvent, exit: TrainerExit): void {
+    const folder = this.runFolder;
+    if (folder === undefined || !existsSync(folder)) return;
+    const event = { type: 'run-end', status: 'failed', globalStep: 'globalStep' in lastEvent ? lastEvent.globalStep : 0, elapsedMs: 0, time: new Date().toISOString() };
+    appendFileSync(path.join(folder, 'events.jsonl'), `${JSON.stringify(event)}\n`);
+    this.output.appendLine(`[thaw] the trainer ended without finishing its run (${exit.signal ?? `code ${exit.code}`}); marked ${folder} failed`);
+  }
+
+  private signal(child: ChildProcess, signal: NodeJS.Signals): void {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+
+  /** Window reload or deactivation: stop the trainer (its whole process group) and wait for it. */
+  async dispose(): Promise<void> {
+    const child = this.child;
+    if (child !== undefined) {
+      this.signal(child, 'SIGTERM');
+      const timer = setTimeout(() => this.signal(child, 'SIGKILL'), KILL_AFTER_MS);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    this.eventEmitter.dispose();
+    this.exitEmitter.dispose();
+  }
+}

@@ -1,0 +1,154 @@
+// Thaw in a real VS Code, driven like a person: the .vsix built by `npm run package` installed
+// into code-server, the Model view's native checkboxes clicked in Chromium, commands run from
+// the palette, and the trainer a real child process of the extension host.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test as nodeTest } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { TrainerEvent } from '../../src/protocol/trainer-events';
+import { generateModelFolder } from '../../src/trainer/init/generate-model-folder';
+import { DEMO_TASKS, demoCorpus } from '../helpers/tiny-experiment';
+import { temporaryFolder } from '../helpers/tiny-model';
+import { openVsCode, runCommand, type VsCodeSession } from './vscode-session';
+
+const REPO = path.resolve(__dirname, '../../..');
+const VSIX = path.join(REPO, 'thaw.vsix');
+const RESULTS = path.join(REPO, 'test-results');
+const home = temporaryFolder('thaw-e2e-');
+const workspace = path.join(home.folder, 'workspace');
+const runs = path.join(workspace, 'runs');
+let session: VsCodeSession;
+let page: Page;
+
+before(async () => {
+  assert.ok(existsSync(VSIX), `build the extension first (npm run package): ${VSIX}`);
+  mkdirSync(RESULTS, { recursive: true });
+  await generateModelFolder({
+    out: path.join(workspace, 'model'),
+    shape: { layers: 2, hidden: 32, attentionHeads: 4, intermediate: 64, maxPositions: 64 },
+    seed: 3,
+    tokenizer: { kind: 'corpus', lines: demoCorpus(), vocabularySize: 2000 },
+  });
+  // Warm-up runs long enough to be stopped by hand; its encoder outputs are not cached, so
+  // each step takes a forward pass, as it would with a bigger model.
+  const experiment = {
+    name: 'e2e',
+    model: 'model',
+    tasks: DEMO_TASKS,
+    embeddingCache: false,
+    phases: [
+      { name: 'warm-up', epochs: 50, frozen: ['encoder'], lr: { heads: 1e-2 } },
+      { name: 'fine-tune', epochs: 1, lr: { encoder: 1e-4, heads: 1e-3 } },
+    ],
+    output: 'runs',
+  };
+  writeFileSync(path.join(workspace, 'e2e.thaw.json'), JSON.stringify(experiment, null, 2));
+  session = await openVsCode(VSIX, workspace, home.folder);
+  page = session.page;
+});
+
+after(async () => {
+  await session?.close();
+  home.cleanup();
+});
+
+/** Events of the newest run, once it has started. */
+function newestRunEvents(): { folder: string; events: TrainerEvent[] } | undefined {
+  if (!existsSync(runs)) return undefined;
+  const folders = readdirSync(runs).filter((name) => !name.startsWith('.')).sort();
+  const newest = folders.at(-1);
+  if (newest === undefined || !existsSync(path.join(runs, newest, 'events.jsonl'))) return undefined;
+  const lines = readFileSync(path.join(runs, newest, 'events.jsonl'), 'utf8').split('\n').filter((line) => line.trim() !== '');
+  return { folder: path.join(runs, newest), events: lines.map((line) => JSON.parse(line) as TrainerEvent) };
+}
+
+async function waitUntil<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** A test that leaves a screenshot of the window in test-results/ when it fails. */
+function test(name: string, body: () => Promise<void>): void {
+  nodeTest(name, async () => {
+    try {
+      await body();
+    } catch (error) {
+      await page?.screenshot({ path: path.join(RESULTS, `failed-${name.slice(0, 40).replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+function trainerProcesses(): string[] {
+  return execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes('cli/main.js train'));
+}
+
+function treeRow(label: string) {
+  // Group names are unique substrings of their rows (layer.0 ... task_b_head).
+  return page.locator('.pane-body .monaco-list-row[role=treeitem]', { hasText: label }).first();
+}
+
+test('the Model view appears; activation takes under 50 ms and never loads TensorFlow.js', async () => {
+  await page.locator('.activitybar .action-item [aria-label="Thaw"]').first().click({ timeout: 60_000 });
+  // A container with one view shows it without a pane header ("Thaw: Model").
+  await page.locator('.pane-header[aria-label^="Model"], .composite.title', { hasText: /Model/ }).first().waitFor({ timeout: 60_000 });
+  await treeRow('task_b_head').waitFor({ timeout: 60_000 });
+  const report = await waitUntil('the activation report', () => existsSync(session.reportFile) && (JSON.parse(readFileSync(session.reportFile, 'utf8')) as { activationMs: number; tensorflowLoaded: boolean }));
+  assert.ok(report.activationMs < 50, `activation took ${report.activationMs} ms: ${JSON.stringify(report)}`);
+  assert.equal(report.tensorflowLoaded, false);
+});
+
+test('checking layer.0 and task_b_head in the tree freezes exactly them in the next run', async () => {
+  for (const label of ['layer.0', 'task_b_head']) {
+    const checkbox = treeRow(label).locator('.custom-view-tree-node-item-checkbox[role=checkbox]');
+    await checkbox.click();
+    await waitUntil(`${label} checked`, async () => (await checkbox.getAttribute('aria-checked')) === 'true' || undefined);
+  }
+  await runCommand(page, 'Thaw: Train with Current Freeze State');
+  const started = await waitUntil('the run to start', () => newestRunEvents()?.events.find((event) => event.type === 'phase-start') && newestRunEvents());
+  const phaseStart = started.events.find((event) => event.type === 'phase-start')!;
+  assert.ok(phaseStart.type === 'phase-start');
+  assert.deepEqual(phaseStart.frozen, ['layer.0', 'task_b_head']);
+  await page.screenshot({ path: path.join(RESULTS, 'model-tree-during-run.png') });
+  const finished = await waitUntil('the run to end', () => {
+    const run = newestRunEvents();
+    return run?.events.some((event) => event.type === 'run-end') && run;
+  }, 120_000);
+  const phaseEnd = finished.events.find((event) => event.type === 'phase-end')!;
+  assert.ok(phaseEnd.type === 'phase-end');
+  for (const group of ['layer.0', 'task_b_head']) assert.equal(phaseEnd.groupHashes[group], phaseStart.groupHashes[group], `${group} unchanged`);
+  assert.ok(phaseEnd.changedGroups.includes('layer.1') && phaseEnd.changedGroups.includes('task_a_head'));
+});
+
+test('Start Warm-up Phase streams steps into the status bar; Stop Training stops it and leaves no process', async () => {
+  const before = readdirSync(runs).length;
+  await runCommand(page, 'Thaw: Start Warm-up Phase');
+  await page.locator('.statusbar-item', { hasText: /Thaw warm-up \d+\/\d+/ }).first().waitFor({ timeout: 60_000 });
+  const run = await waitUntil('step events', () => {
+    const newest = newestRunEvents();
+    return readdirSync(runs).length > before && newest !== undefined && newest.events.filter((event) => event.type === 'step').length >= 3 && newest;
+  });
+  const phaseStart = run.events.find((event) => event.type === 'phase-start')!;
+  assert.ok(phaseStart.type === 'phase-start' && phaseStart.frozen.includes('embeddings') && phaseStart.frozen.includes('layer.1'));
+  await page.screenshot({ path: path.join(RESULTS, 'warm-up-running.png') });
+
+  const stopAsked = Date.now();
+  await runCommand(page, 'Thaw: Stop Training');
+  const stopped = await waitUntil('run-end', () => {
+    const events = newestRunEvents()?.events ?? [];
+    return events.find((event) => event.type === 'run-end');
+  });
+  assert.ok(stopped.type === 'run-end' && stopped.status === 'stopped');
+  assert.ok(Date.now() - stopAsked < 10_000, 'stopped promptly');
+  assert.ok(stopped.globalStep < phaseStart.totalSteps, 'stopped before the phase ended');
+  await waitUntil('no trainer process', () => trainerProcesses().length === 0 || undefined, 15_000);
+  await page.locator('.statusbar-item', { hasText: 'Thaw stopped' }).first().waitFor();
+});
