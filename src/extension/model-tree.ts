@@ -15,6 +15,7 @@ export function formatRate(rate: number): string {
 
 function formatCount(count: number): string {
   if (count === 0) return '? params';
+  if (count < 1e3) return `${count} params`;
   return count >= 1e6 ? `${(count / 1e6).toFixed(2)}M params` : `${(count / 1e3).toFixed(1)}k params`;
 }
 

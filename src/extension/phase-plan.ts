@@ -26,7 +26,7 @@ export function planPhase(kind: PhaseKind, state: FreezeState, epochs: number): 
   const lr = Object.fromEntries(trainable.map((group) => [group, state.learningRate(group)]));
   const name = kind === 'current' ? 'train' : kind;
   const frozen = state.frozenGroups();
-  const count = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : `${Math.round(n / 1e3)}k`);
+  const count = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n));
   return {
     phase: { name, epochs, frozen, lr },
     summary: `${name}: ${epochs} epoch${epochs === 1 ? '' : 's'}, training ${trainable.join(', ')} (${count(state.trainableParameters())} parameters), frozen: ${frozen.join(', ') || 'nothing'}.`,
