@@ -151,4 +151,6 @@ test('Start Warm-up Phase streams steps into the status bar; Stop Training stops
   assert.ok(stopped.globalStep < phaseStart.totalSteps, 'stopped before the phase ended');
   await waitUntil('no trainer process', () => trainerProcesses().length === 0 || undefined, 15_000);
   await page.locator('.statusbar-item', { hasText: 'Thaw stopped' }).first().waitFor();
+  const report = JSON.parse(readFileSync(session.reportFile, 'utf8')) as { tensorflowLoaded: boolean };
+  assert.equal(report.tensorflowLoaded, false, 'two runs later, TensorFlow.js is still not loaded in the extension host');
 });
