@@ -19,15 +19,21 @@ export async function writePhaseExperiment(experiment: ResolvedExperiment, phase
   return file;
 }
 
-/** The newest run's warm-up checkpoint (a model folder) under `runsFolder`, if any. */
+/**
+ * The newest warm-up checkpoint under `runsFolder`: the latest checkpoint of the newest run
+ * that trained a warm-up phase (finished, or stopped part-way), as a model folder.
+ */
 export async function latestWarmUpCheckpoint(runsFolder: string): Promise<string | undefined> {
   if (!existsSync(runsFolder)) return undefined;
   const runs = (await fs.readdir(runsFolder)).filter((name) => !name.startsWith('.')).sort().reverse();
   for (const run of runs) {
-    const checkpoints = path.join(runsFolder, run, 'checkpoints');
-    if (!existsSync(checkpoints)) continue;
-    const warmUp = (await fs.readdir(checkpoints)).filter((name) => /^phase-\d+-warm-up$/.test(name)).sort().at(-1);
-    if (warmUp !== undefined) return path.join(checkpoints, warmUp);
+    const latest = path.join(runsFolder, run, 'checkpoints', 'latest.json');
+    const experiment = path.join(runsFolder, run, 'experiment.json');
+    if (!existsSync(latest) || !existsSync(experiment)) continue;
+    const phases = (JSON.parse(await fs.readFile(experiment, 'utf8')) as { phases?: { name?: string }[] }).phases ?? [];
+    if (!phases.some((phase) => phase.name === 'warm-up')) continue;
+    const { folder } = JSON.parse(await fs.readFile(latest, 'utf8')) as { folder: string };
+    return path.join(runsFolder, run, 'checkpoints', folder);
   }
   return undefined;
 }

@@ -143,7 +143,7 @@ export class ThawExtension implements vscode.Disposable {
       }
       const phase = { ...template, ...plan.phase, steps: template.steps, epochs: template.steps === undefined ? plan.phase.epochs : undefined };
       const phaseFile = await writePhaseExperiment(experiment, phase, model, runsFolder);
-      void vscode.window.showInformationMessage(`Thaw: starting ${plan.summary}${kind === 'fine-tune' ? ` From ${path.basename(path.dirname(path.dirname(model)))}'s warm-up checkpoint.` : ''}`);
+      void vscode.window.showInformationMessage(`Thaw: starting ${plan.summary}${kind === 'fine-tune' ? ` From the warm-up checkpoint ${path.relative(runsFolder, model)}.` : ''}`);
       await trainer.start(phaseFile);
       void vscode.commands.executeCommand('setContext', 'thaw.training', true);
     } catch (error) {

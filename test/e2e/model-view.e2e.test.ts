@@ -154,3 +154,23 @@ test('Start Warm-up Phase streams steps into the status bar; Stop Training stops
   const report = JSON.parse(readFileSync(session.reportFile, 'utf8')) as { tensorflowLoaded: boolean };
   assert.equal(report.tensorflowLoaded, false, 'two runs later, TensorFlow.js is still not loaded in the extension host');
 });
+
+test('Start Fine-tune Phase thaws the encoder and starts from the warm-up checkpoint', async () => {
+  const warmUp = newestRunEvents()!;
+  await runCommand(page, 'Thaw: Start Fine-tune Phase');
+  const run = await waitUntil('the fine-tune run', () => {
+    const newest = newestRunEvents();
+    return newest !== undefined && newest.folder !== warmUp.folder && newest.events.some((event) => event.type === 'step') && newest;
+  });
+  const start = run.events.find((event) => event.type === 'run-start');
+  const phaseStart = run.events.find((event) => event.type === 'phase-start');
+  assert.ok(start?.type === 'run-start' && phaseStart?.type === 'phase-start');
+  assert.ok(start.model.source.startsWith(path.join(warmUp.folder, 'checkpoints')), `starts from ${start.model.source}`);
+  assert.equal(phaseStart.phase, 'fine-tune');
+  // The encoder thaws; the head frozen by hand earlier stays frozen.
+  assert.deepEqual(phaseStart.frozen, ['task_b_head']);
+  assert.ok(phaseStart.learningRates['layer.0'] > 0);
+  await runCommand(page, 'Thaw: Stop Training');
+  await waitUntil('run-end', () => newestRunEvents()?.events.find((event) => event.type === 'run-end'));
+  await waitUntil('no trainer process', () => trainerProcesses().length === 0 || undefined, 15_000);
+});
