@@ -16,6 +16,7 @@ import { DropoutPlan } from '../../src/trainer/model/dropout';
 import { loadSentenceModel } from '../../src/trainer/model/load-sentence-model';
 import { allGroupNames } from '../../src/trainer/model/parameter-groups';
 import { sharedFolder } from '../helpers/shared-data';
+import { printReport } from './print-report';
 import { temporaryFolder } from '../helpers/tiny-model';
 
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '5' }, batch: { type: 'string', default: '16' }, length: { type: 'string', default: '64' } } });
@@ -107,27 +108,20 @@ async function main(): Promise<void> {
 
     await model.dispose();
     const megaFlops = (2 * batchSize * length * 384 * 1536 * 2) / 1e6; // two gradient matMuls
-    process.stdout.write(
-      `${JSON.stringify(
-        {
-          backend: backend.name,
-          backendDescription: backend.description,
-          shape: { ...MINILM_SHAPE, vocabularySize, batchSize, sequenceLength: length },
-          parameters: model.parameters.parameterCount(),
-          trainingStepMs: { median: Math.round(median(stepSamples)), samples: stepSamples.map(Math.round) },
-          forwardMs: { median: Math.round(median(forwardSamples)), samples: forwardSamples.map(Math.round) },
-          ffnMatMulGradientMs: {
-            stockTransposeB: Math.round(median(stockSamples)),
-            plainMatMul: Math.round(median(plainSamples)),
-            plainGflops: Number((megaFlops / median(plainSamples)).toFixed(1)),
-          },
-          stockGatherGradient: stockGather,
-          peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-        },
-        null,
-        2,
-      )}\n`,
-    );
+    printReport({
+      backend: backend.name,
+      backendDescription: backend.description,
+      shape: { ...MINILM_SHAPE, vocabularySize, batchSize, sequenceLength: length },
+      parameters: model.parameters.parameterCount(),
+      trainingStepMs: { median: Math.round(median(stepSamples)), samples: stepSamples.map(Math.round) },
+      forwardMs: { median: Math.round(median(forwardSamples)), samples: forwardSamples.map(Math.round) },
+      ffnMatMulGradientMs: {
+        stockTransposeB: Math.round(median(stockSamples)),
+        plainMatMul: Math.round(median(plainSamples)),
+        plainGflops: Number((megaFlops / median(plainSamples)).toFixed(1)),
+      },
+      stockGatherGradient: stockGather,
+    });
   } finally {
     workspace.cleanup();
   }

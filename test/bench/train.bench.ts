@@ -16,6 +16,7 @@ import { EventSink } from '../../src/trainer/train/event-sink';
 import { runTraining } from '../../src/trainer/train/run-training';
 import { sharedFolder } from '../helpers/shared-data';
 import { DEMO_TASKS, demoCorpus } from '../helpers/tiny-experiment';
+import { printReport } from './print-report';
 import { temporaryFolder } from '../helpers/tiny-model';
 
 const { values } = parseArgs({ options: { sentences: { type: 'string', default: '512' }, steps: { type: 'string', default: '10' } } });
@@ -81,29 +82,22 @@ async function main(): Promise<void> {
     const sorted = [...stepMs].sort((a, b) => a - b);
     const warmUpSteps = cold.events.filter((event) => event.type === 'step').length;
     const cacheFill = cold.events.filter((event) => event.type === 'progress' && event.stage === 'embedding-cache').at(-1);
-    process.stdout.write(
-      `${JSON.stringify(
-        {
-          backend: backend.name,
-          backendDescription: backend.description,
-          model: { ...MINILM_SHAPE, weights: 'random (seed 1)' },
-          data: { source: data.source, sentencesPerTask: sentences, batchSize: 16 },
-          fineTuneStepMs: { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted.at(-1), steps: stepMs.length },
-          warmUpEpoch: {
-            steps: warmUpSteps,
-            cachedSentences: cacheFill?.type === 'progress' ? cacheFill.total : 0,
-            // Cold: from the run's start, so filling the cache counts; the cache is filled before phase-start.
-            cacheFillMs: between(cold.events, 'run-start', 'phase-start'),
-            withCacheColdMs: between(cold.events, 'run-start', 'phase-end'),
-            withCacheWarmMs: between(warm.events, 'phase-start', 'phase-end'),
-            withoutCacheMs: between(uncached.events, 'phase-start', 'phase-end'),
-          },
-          peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-        },
-        null,
-        2,
-      )}\n`,
-    );
+    printReport({
+      backend: backend.name,
+      backendDescription: backend.description,
+      model: { ...MINILM_SHAPE, weights: 'random (seed 1)' },
+      data: { source: data.source, sentencesPerTask: sentences, batchSize: 16 },
+      fineTuneStepMs: { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted.at(-1), steps: stepMs.length },
+      warmUpEpoch: {
+        steps: warmUpSteps,
+        cachedSentences: cacheFill?.type === 'progress' ? cacheFill.total : 0,
+        // Cold: from the run's start, so filling the cache counts; the cache is filled before phase-start.
+        cacheFillMs: between(cold.events, 'run-start', 'phase-start'),
+        withCacheColdMs: between(cold.events, 'run-start', 'phase-end'),
+        withCacheWarmMs: between(warm.events, 'phase-start', 'phase-end'),
+        withoutCacheMs: between(uncached.events, 'phase-start', 'phase-end'),
+      },
+    });
   } finally {
     workspace.cleanup();
   }
