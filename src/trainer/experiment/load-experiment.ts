@@ -59,8 +59,11 @@ export async function loadExperiment(file: string, preset?: PresetName): Promise
 function resolvePaths(experiment: ResolvedExperiment): ResolvedExperiment {
   const folder = path.dirname(experiment.file);
   const local = (value: string) => path.resolve(folder, value);
-  // A model is a folder relative to the file when one is there, else a hub id as written.
-  const model = existsSync(local(experiment.model)) || !looksLikeHubId(experiment.model) ? local(experiment.model) : experiment.model;
+  // A model is a folder relative to the file when one is there (or its first folder is, as in
+  // "models/minilm" before it is generated), else a hub id as written.
+  const firstSegment = experiment.model.split('/')[0];
+  const isPath = existsSync(local(experiment.model)) || existsSync(local(firstSegment)) || !looksLikeHubId(experiment.model);
+  const model = isPath ? local(experiment.model) : experiment.model;
   const tasks = Object.fromEntries(
     Object.entries(experiment.tasks).map(([key, task]) => [key, task && { ...task, train: local(task.train), validation: task.validation && local(task.validation) }]),
   );
