@@ -31,6 +31,11 @@ export class TrainingStatusBar implements vscode.Disposable {
     }
   }
 
+  /** The trainer ended without a run-end event (killed, crashed). */
+  showCrash(reason: string): void {
+    this.set('$(error) Thaw failed', `the trainer ended unexpectedly (${reason})`);
+  }
+
   private set(text: string, tooltip: string): void {
     this.item.text = text;
     this.item.tooltip = tooltip;

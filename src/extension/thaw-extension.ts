@@ -64,6 +64,7 @@ export class ThawExtension implements vscode.Disposable {
       trainer.onExit((exit) => {
         void vscode.commands.executeCommand('setContext', 'thaw.training', false);
         this.progress?.done();
+        if (exit.lastEvent?.type !== 'run-end') statusBar.showCrash(exit.signal ?? String(exit.code));
         if (exit.code !== 0 && exit.lastEvent?.type !== 'run-end') {
           void vscode.window.showErrorMessage(`Thaw: training failed: ${exit.lastError ?? `the trainer exited (${exit.signal ?? exit.code})`}. What the run wrote is kept.`, 'Show Log').then((choice) => choice && this.output.show());
         } else if (exit.lastEvent?.type === 'run-end' && exit.lastEvent.status === 'failed') {
@@ -203,7 +204,9 @@ export class ThawExtension implements vscode.Disposable {
 
   private onTrainerEvent(event: TrainerEvent): void {
     this.statusBar?.show(event);
-    if (event.type === 'progress') this.showProgress(event.message, event.done >= event.total && event.total > 0);
+    // Only long work gets a notification: a download, or caching the encoder's outputs.
+    const long = event.type === 'progress' && (event.stage === 'embedding-cache' || event.message.startsWith('downloading'));
+    if (event.type === 'progress' && long) this.showProgress(event.message, event.done >= event.total && event.total > 0);
     else if (event.type !== 'checkpoint') this.progress?.done();
     if (event.type === 'warning') void vscode.window.showWarningMessage(`Thaw: ${event.message}`);
   }

@@ -82,7 +82,9 @@ export class TrainerProcess implements vscode.Disposable {
       child.on('exit', (code, signal) => {
         this.child = undefined;
         this.output.appendLine(`[thaw] the trainer exited (${signal ?? `code ${code}`})`);
-        const exit = { code, signal, lastEvent, lastError: lastError ?? (code === 0 ? undefined : stderrTail.trim().split('\n').at(-1)) };
+        // The trainer's own error event says most; else how it ended: killed, or its last stderr line.
+        const ended = signal !== null ? `the trainer was killed (${signal})` : (stderrTail.trim().split('\n').at(-1) ?? `the trainer exited with code ${code}`);
+        const exit = { code, signal, lastEvent, lastError: lastError ?? (code === 0 ? undefined : ended) };
         if (lastEvent !== undefined && lastEvent.type !== 'run-end') this.markFailed(lastEvent, exit);
         this.exitEmitter.fire(exit);
         resolve();

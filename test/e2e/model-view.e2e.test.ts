@@ -176,3 +176,24 @@ test('Start Fine-tune Phase thaws the encoder and starts from the warm-up checkp
   await waitUntil('run-end', () => newestRunEvents()?.events.find((event) => event.type === 'run-end'));
   await waitUntil('no trainer process', () => trainerProcesses().length === 0 || undefined, 15_000);
 });
+
+test('a trainer that crashes: the user sees an error, the run is marked failed and keeps its files', async () => {
+  const before = newestRunEvents()?.folder;
+  await runCommand(page, 'Thaw: Start Warm-up Phase');
+  const run = await waitUntil('a new run with steps', () => {
+    const newest = newestRunEvents();
+    return newest !== undefined && newest.folder !== before && newest.events.some((event) => event.type === 'step') && newest;
+  });
+  for (const line of trainerProcesses()) process.kill(Number(line.trim().split(/\s+/)[0]), 'SIGKILL');
+  await page.locator('.notifications-toasts .notification-toast, .notification-list-item', { hasText: 'Thaw: training failed: the trainer was killed (SIGKILL)' }).first().waitFor({ timeout: 30_000 });
+  await page.locator('.statusbar-item', { hasText: 'Thaw failed' }).first().waitFor();
+  const events = (await waitUntil('the run marked failed', () => {
+    const newest = newestRunEvents();
+    return newest?.folder === run.folder && newest.events.at(-1)?.type === 'run-end' && newest;
+  })).events;
+  const end = events.at(-1)!;
+  assert.ok(end.type === 'run-end' && end.status === 'failed');
+  assert.ok(events.filter((event) => event.type === 'step').length >= 1, 'what the run wrote is kept');
+  assert.ok(existsSync(path.join(run.folder, 'experiment.json')));
+  await page.screenshot({ path: path.join(RESULTS, 'trainer-crashed.png') });
+});
