@@ -108,6 +108,17 @@ export class FreezeState {
     this.changed();
   }
 
+  /**
+   * Layer-wise learning-rate decay (as in ULMFiT / ELECTRA fine-tuning): the top encoder layer
+   * gets `base`, each layer below it `factor` times the one above, the embeddings last.
+   */
+  setLayerDecay(base: number, factor: number): void {
+    if (!(factor > 0 && factor <= 1)) throw new RangeError(`a decay factor must be in (0, 1], got ${factor}`);
+    const fromTop = [...this.encoderGroups].reverse(); // layer.N-1 ... layer.0, embeddings
+    fromTop.forEach((group, depth) => this.rates.set(group, base * factor ** depth));
+    this.setLearningRate(fromTop[0], base);
+  }
+
   parameterCount(group: GroupName): number {
     return this.groups.find((info) => info.group === group)?.parameterCount ?? 0;
   }

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import type { TrainerEvent } from '../protocol/trainer-events';
 
-/** The status bar while a run goes: phase, step and the latest losses; a click shows the log. */
+/** The status bar while a run goes: phase, step and the latest losses; a click opens the panel. */
 export class TrainingStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('thaw.training', vscode.StatusBarAlignment.Left, 50);
 
   constructor() {
     this.item.name = 'Thaw training';
-    this.item.command = 'thaw.showLog';
+    this.item.command = 'thaw.openPanel';
   }
 
   show(event: TrainerEvent): void {

@@ -12,6 +12,10 @@ import { ModelTree } from './model-tree';
 import type { PhaseKind } from './phase-plan';
 import type { TrainingStatusBar } from './status-bar';
 import type { TrainerProcess } from './trainer-process';
+import type { TrainingPanel } from './training-panel';
+
+/** The panel's webview type (also in package.json); the panel's module loads on first use. */
+const PANEL_VIEW_TYPE = 'thaw.panel';
 
 const SCENARIOS = [
   { label: 'Freeze all', detail: 'Sanity check / static embeddings: nothing trains.', frozen: (s: FreezeState) => [...s.encoderGroups, ...s.headGroups] },
@@ -28,6 +32,7 @@ export class ThawExtension implements vscode.Disposable {
   // Created on the first run: activation loads only what the Model view needs.
   private statusBar: TrainingStatusBar | undefined;
   private trainer: TrainerProcess | undefined;
+  private panel: TrainingPanel | undefined;
   private experimentFile: string | undefined;
   private state: FreezeState | undefined;
   private progress: { report: (message: string) => void; done: () => void } | undefined;
@@ -44,6 +49,13 @@ export class ThawExtension implements vscode.Disposable {
     command('thaw.newExperiment', () => this.newExperiment());
     command('thaw.selectExperiment', () => this.chooseExperiment());
     command('thaw.showLog', () => this.output.show());
+    command('thaw.openPanel', async () => (await this.trainingPanel()).show());
+    command('thaw.benchmarkPanel', () => this.benchmarkPanel());
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel) => (await this.trainingPanel()).restore(panel),
+      }),
+    );
     const watcher = vscode.workspace.createFileSystemWatcher('**/{thaw.json,*.thaw.json}');
     this.disposables.push(watcher, watcher.onDidCreate(() => this.reload()), watcher.onDidChange((uri) => uri.fsPath === this.experimentFile && this.reload()));
     // Reading the model's shape touches the disk; it must not delay activation.
@@ -63,6 +75,7 @@ export class ThawExtension implements vscode.Disposable {
       trainer.onEvent((event) => this.onTrainerEvent(event)),
       trainer.onExit((exit) => {
         void vscode.commands.executeCommand('setContext', 'thaw.training', false);
+        this.panel?.sendSetup();
         this.progress?.done();
         if (exit.lastEvent?.type !== 'run-end') statusBar.showCrash(exit.signal ?? String(exit.code));
         if (exit.code !== 0 && exit.lastEvent?.type !== 'run-end') {
@@ -89,8 +102,12 @@ export class ThawExtension implements vscode.Disposable {
       const { readGroupInfo } = await import('./model-shape.js');
       const key = `thaw.freezeState:${this.experimentFile}`;
       const state = new FreezeState(await readGroupInfo(experiment), this.context.workspaceState.get<FreezeStateJson>(key));
-      state.onDidChange(() => void this.context.workspaceState.update(key, state.toJSON()));
+      state.onDidChange(() => {
+        void this.context.workspaceState.update(key, state.toJSON());
+        this.panel?.sendSetup();
+      });
       this.state = state;
+      this.panel?.sendSetup();
       this.tree.show(state, path.basename(this.experimentFile));
     } catch (error) {
       this.output.appendLine(`[thaw] ${(error as Error).message}`);
@@ -147,6 +164,7 @@ export class ThawExtension implements vscode.Disposable {
       void vscode.window.showInformationMessage(`Thaw: starting ${plan.summary}${kind === 'fine-tune' ? ` From the warm-up checkpoint ${path.relative(runsFolder, model)}.` : ''}`);
       await trainer.start(phaseFile);
       void vscode.commands.executeCommand('setContext', 'thaw.training', true);
+      this.panel?.sendSetup();
     } catch (error) {
       void vscode.window.showErrorMessage(`Thaw: ${(error as Error).message}`);
     }
@@ -204,6 +222,7 @@ export class ThawExtension implements vscode.Disposable {
 
   private onTrainerEvent(event: TrainerEvent): void {
     this.statusBar?.show(event);
+    this.panel?.addEvent(event);
     // Only long work gets a notification: a download, or caching the encoder's outputs.
     const long = event.type === 'progress' && (event.stage === 'embedding-cache' || event.message.startsWith('downloading'));
     if (event.type === 'progress' && long) this.showProgress(event.message, event.done >= event.total && event.total > 0);
@@ -230,6 +249,84 @@ export class ThawExtension implements vscode.Disposable {
     }
     this.progress?.report(message);
     if (finished) this.progress?.done();
+  }
+
+  private async trainingPanel(): Promise<TrainingPanel> {
+    if (this.panel !== undefined) return this.panel;
+    const [{ TrainingPanel }, bridge] = await Promise.all([import('./training-panel.js'), import('./panel-bridge.js')]);
+    const panel = new TrainingPanel(
+      this.context.extensionUri,
+      {
+        setup: () => (this.state === undefined ? undefined : bridge.setupMessage(this.state, this.trainer?.running ?? false, this.experimentFile && path.basename(this.experimentFile))),
+        history: async () => {
+          if (this.experimentFile === undefined) return [];
+          const experiment = await this.loadExperiment(this.experimentFile).catch(() => undefined);
+          const runsFolder = vscode.workspace.getConfiguration('thaw').get<string>('runsFolder') || experiment?.output;
+          return runsFolder === undefined ? [] : bridge.newestRunEvents(runsFolder);
+        },
+        onMessage: (message) => {
+          if (this.state !== undefined && bridge.applyToState(this.state, message)) return;
+          switch (message.type) {
+            case 'start':
+              void this.startPhase(message.phase);
+              break;
+            case 'stop':
+              void this.stopTraining();
+              break;
+            case 'renderTiming':
+              this.reportBenchmark(message);
+              break;
+            default:
+              this.output.appendLine(`[thaw] the panel sent ${message.type} without an experiment`);
+          }
+        },
+      },
+      this.output,
+    );
+    this.panel = panel;
+    this.disposables.push(panel);
+    return panel;
+  }
+
+  /**
+   * Feeds 100,000 synthetic step events through the real path (host batching, postMessage,
+   * the webview's charts) as fast as a trainer could send them; the webview reports back time
+   * to first paint and each update's render time.
+   */
+  private async benchmarkPanel(): Promise<void> {
+    const panel = await this.trainingPanel();
+    panel.show();
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the webview's handshake
+    const time = () => new Date().toISOString();
+    const steps = 100_000;
+    panel.addEvent({ type: 'run-start', time: time(), runId: 'benchmark', runFolder: '(synthetic)', backend: 'synthetic events', model: { source: 'none', parameterCount: 0, groups: {} }, tasks: {} });
+    panel.addEvent({ type: 'phase-start', time: time(), phase: 'warm-up', phaseIndex: 0, totalSteps: steps, frozen: [], learningRates: {}, groupHashes: {}, trainsNothing: false, usesEmbeddingCache: false });
+    const started = performance.now();
+    for (let step = 1; step <= steps; step++) {
+      const loss = { a: 1.8 * Math.exp(-step / 30_000) + 0.2 * Math.random(), b: 0.7 * Math.exp(-step / 50_000) + 0.1 * Math.random() };
+      panel.addEvent({ type: 'step', time: time(), phase: 'warm-up', phaseIndex: 0, step, totalSteps: steps, globalStep: step, loss, learningRates: { task_a_head: 1e-3, task_b_head: 1e-3 }, elapsedMs: Math.round(performance.now() - started) });
+      if (step % 10_000 === 0) {
+        panel.addEvent({ type: 'validation', time: time(), phase: 'warm-up', globalStep: step, epoch: step / 10_000, tasks: { a: { loss: loss.a, accuracy: 0.5, macroF1: 0.4, examples: 72 }, b: { loss: loss.b, accuracy: 0.6, macroF1: 0.6, examples: 72 } } });
+      }
+      // Yield now and then, as events from a real trainer arrive between other work.
+      if (step % 2_000 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    panel.addEvent({ type: 'run-end', time: time(), status: 'completed', globalStep: steps, elapsedMs: Math.round(performance.now() - started) });
+  }
+
+  private reportBenchmark(timing: { firstPaintMs: number; updateMs: number[]; points: number }): void {
+    const sorted = [...timing.updateMs].sort((a, b) => a - b);
+    const summary = {
+      points: timing.points,
+      firstPaintMs: Math.round(timing.firstPaintMs),
+      updates: sorted.length,
+      updateMsMedian: sorted[Math.floor(sorted.length / 2)] ?? 0,
+      updateMsMax: sorted.at(-1) ?? 0,
+    };
+    this.output.appendLine(`[thaw] panel benchmark: ${JSON.stringify(summary)}`);
+    void vscode.window.showInformationMessage(`Thaw: panel benchmark: ${summary.points} points, first paint ${summary.firstPaintMs} ms, update ${summary.updateMsMedian.toFixed(1)} ms median, ${summary.updateMsMax.toFixed(1)} ms max.`);
+    const report = process.env.THAW_E2E_REPORT;
+    if (report !== undefined) writeFileSync(path.join(path.dirname(report), 'panel-benchmark.json'), JSON.stringify(summary));
   }
 
   /** For the end-to-end tests: what only the extension host can see about itself. */

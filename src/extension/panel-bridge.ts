@@ -1,0 +1,68 @@
+// What the training panel needs from the rest of the host: the freeze state as rows, the
+// newest run's recorded events, and what to do with each request from the webview.
+
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { HostToWebview, WebviewToHost } from '../protocol/panel-messages';
+import { parseTrainerEvent, type TrainerEvent } from '../protocol/trainer-events';
+import type { FreezeState } from './freeze-state';
+import type { GroupName } from '../trainer/model/parameter-groups';
+
+export function setupMessage(state: FreezeState, training: boolean, experiment: string | undefined): Extract<HostToWebview, { type: 'setup' }> {
+  return {
+    type: 'setup',
+    groups: state.groups.map(({ group, parameterCount }) => ({ group, parameterCount, frozen: state.isFrozen(group), learningRate: state.learningRate(group) })),
+    trainableParameters: state.trainableParameters(),
+    totalParameters: state.totalParameters(),
+    training,
+    ...(experiment === undefined ? {} : { experiment }),
+  };
+}
+
+/** The events of the newest run under `runsFolder` (invalid lines skipped), or none. */
+export async function newestRunEvents(runsFolder: string): Promise<TrainerEvent[]> {
+  if (!existsSync(runsFolder)) return [];
+  const runs = (await fs.readdir(runsFolder)).filter((name) => !name.startsWith('.')).sort();
+  const newest = runs.at(-1);
+  const file = newest === undefined ? undefined : path.join(runsFolder, newest, 'events.jsonl');
+  if (file === undefined || !existsSync(file)) return [];
+  return (await fs.readFile(file, 'utf8'))
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .flatMap((line) => {
+      try {
+        const parsed = parseTrainerEvent(JSON.parse(line));
+        return parsed.ok ? [parsed.value] : [];
+      } catch {
+        return []; // a line cut short by a crash
+      }
+    });
+}
+
+/** Applies a freeze-state request from the panel; false when it is not one. */
+export function applyToState(state: FreezeState, message: Exclude<WebviewToHost, { type: 'initialized' }>): boolean {
+  switch (message.type) {
+    case 'setFrozen':
+      state.setFrozen(message.target as GroupName | 'encoder' | 'heads', message.frozen);
+      return true;
+    case 'setLearningRate':
+      state.setLearningRate(message.target as GroupName | 'encoder' | 'heads', message.value);
+      return true;
+    case 'setLayerDecay':
+      state.setLayerDecay(message.base, message.factor);
+      return true;
+    case 'applyScenario': {
+      const frozen: Record<typeof message.scenario, GroupName[]> = {
+        'freeze-all': [...state.encoderGroups, ...state.headGroups],
+        'freeze-encoder': state.encoderGroups,
+        'freeze-head-a': ['task_a_head'],
+        'freeze-head-b': ['task_b_head'],
+        'thaw-all': [],
+      };
+      state.setFrozenGroups(frozen[message.scenario]);
+      return true;
+    }
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,148 @@
+// The training panel's host side: a webview with a nonce CSP whose only resources come from
+// media/, a handshake (the webview says `initialized`, the host sends nothing before), every
+// incoming message validated, and trainer events batched to it. retainContextWhenHidden is off:
+// when the panel is shown again or VS Code reloads, the webview asks and the host resends.
+
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { parseWebviewToHost, type HostToWebview, type WebviewToHost } from '../protocol/panel-messages';
+import type { TrainerEvent } from '../protocol/trainer-events';
+import { EventBatcher } from './event-batcher';
+import { runHeaderFrom } from './run-header';
+
+export const PANEL_VIEW_TYPE = 'thaw.panel';
+
+export interface PanelHost {
+  /** A validated message from the webview (other than the handshake). */
+  onMessage(message: Exclude<WebviewToHost, { type: 'initialized' }>): void;
+  /** The freeze state as the panel shows it, or undefined when there is no experiment. */
+  setup(): Extract<HostToWebview, { type: 'setup' }> | undefined;
+  /** The newest run's events, read from its folder, for a panel that comes back after a reload. */
+  history(): Promise<TrainerEvent[]>;
+}
+
+export class TrainingPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private ready = false;
+  private events: TrainerEvent[] = [];
+  private readonly batcher = new EventBatcher<TrainerEvent>((batch) => this.post({ type: 'run', reset: false, header: runHeaderFrom(this.events), events: batch }));
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly host: PanelHost,
+    private readonly output: vscode.OutputChannel,
+  ) {}
+
+  /** Opens the panel, or brings it to the front. */
+  show(): void {
+    if (this.panel !== undefined) {
+      this.panel.reveal();
+      return;
+    }
+    this.attach(vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Thaw Training', vscode.ViewColumn.Active, this.options()));
+  }
+
+  /** A panel VS Code restored after a reload (registerWebviewPanelSerializer). */
+  restore(panel: vscode.WebviewPanel): void {
+    this.panel?.dispose();
+    panel.webview.options = this.options();
+    this.attach(panel);
+  }
+
+  get visible(): boolean {
+    return this.panel !== undefined;
+  }
+
+  /** A trainer event of the current run; a run-start begins a new chart. */
+  addEvent(event: TrainerEvent): void {
+    if (event.type === 'run-start') {
+      this.batcher.flush();
+      this.events = [event];
+      this.post({ type: 'run', reset: true, header: runHeaderFrom(this.events), events: [event] });
+      return;
+    }
+    this.events.push(event);
+    if (!this.ready) return;
+    this.batcher.add(event);
+    if (event.type === 'run-end') this.batcher.flush();
+  }
+
+  /** Sends the freeze state again (after any change in the Model view or the panel). */
+  sendSetup(): void {
+    const setup = this.host.setup();
+    if (setup !== undefined) this.post(setup);
+  }
+
+  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')] };
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'thaw.svg');
+    panel.webview.html = this.html(panel.webview);
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
+      // Hidden and shown again: the webview was discarded and starts over with a handshake.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
+      panel.onDidDispose(() => {
+        this.panel = undefined;
+        this.ready = false;
+      }),
+    );
+  }
+
+  private async receive(message: unknown): Promise<void> {
+    const parsed = parseWebviewToHost(message);
+    if (!parsed.ok) {
+      this.output.appendLine(`[thaw] ignored an invalid message from the training panel: ${parsed.error}`);
+      return;
+    }
+    const value = parsed.value;
+    if (value.type !== 'initialized') {
+      this.host.onMessage(value);
+      return;
+    }
+    if (this.events.length === 0) this.events = await this.host.history();
+    this.ready = true;
+    this.sendSetup();
+    this.post({ type: 'run', reset: true, header: runHeaderFrom(this.events), events: this.events });
+  }
+
+  private post(message: HostToWebview): void {
+    if (this.panel !== undefined && this.ready) void this.panel.webview.postMessage(message);
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = randomBytes(16).toString('base64');
+    const media = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', file)).toString();
+    // The toolkit inserts one <style> element at start-up; it carries the page's nonce (csp-nonce meta).
+    const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource} 'nonce-${nonce}'`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource} data:`].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="UTF-8">
+  <meta http-equiv="Content-Security-Policy" content="${csp}">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <meta property="csp-nonce" content="${nonce}">
+  <link rel="stylesheet" href="${media('uplot.css')}">
+  <link rel="stylesheet" href="${media('panel.css')}">
+  <title>Thaw Training</title>
+</head>
+<body>
+  <div id="app"></div>
+  <script nonce="${nonce}" src="${media('panel.js')}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    this.batcher.dispose();
+    this.panel?.dispose();
+    this.disposables.forEach((disposable) => void disposable.dispose());
+  }
+}

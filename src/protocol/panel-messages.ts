@@ -1,0 +1,73 @@
+// Messages between the training panel (webview) and the extension host. Both sides import
+// these types; the host validates everything the webview sends (a webview is untrusted input),
+// and the webview validates what it receives.
+
+import { z } from 'zod';
+import { TrainerEvent } from './trainer-events';
+
+const groupTarget = z.string().regex(/^(embeddings|layer\.\d+|task_a_head|task_b_head|encoder|heads)$/);
+const learningRate = z.number().min(0).max(1);
+
+export const GroupRow = z.strictObject({
+  group: z.string(),
+  parameterCount: z.number().int().min(0),
+  frozen: z.boolean(),
+  learningRate: z.number().min(0),
+});
+export type GroupRow = z.infer<typeof GroupRow>;
+
+/** The run the panel shows: the header's figures. */
+export const RunHeader = z.strictObject({
+  runId: z.string(),
+  phase: z.string(),
+  step: z.number().int().min(0),
+  totalSteps: z.number().int().min(0),
+  globalStep: z.number().int().min(0),
+  elapsedMs: z.number().min(0),
+  /** Estimated time left in the phase, when it can be told. */
+  etaMs: z.number().min(0).optional(),
+  backend: z.string(),
+  status: z.enum(['running', 'completed', 'stopped', 'failed']),
+  warnings: z.array(z.string()),
+});
+export type RunHeader = z.infer<typeof RunHeader>;
+
+export const HostToWebview = z.discriminatedUnion('type', [
+  /** The freeze state (same as the Model view's) and whether a run is going. */
+  z.strictObject({
+    type: z.literal('setup'),
+    groups: z.array(GroupRow),
+    trainableParameters: z.number().int().min(0),
+    totalParameters: z.number().int().min(0),
+    training: z.boolean(),
+    experiment: z.string().optional(),
+  }),
+  /** Trainer events since the last message (at most ~10 messages a second); `reset` first clears the charts. */
+  z.strictObject({ type: z.literal('run'), reset: z.boolean(), header: RunHeader.optional(), events: z.array(TrainerEvent) }),
+]);
+export type HostToWebview = z.infer<typeof HostToWebview>;
+
+export const WebviewToHost = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('initialized') }),
+  z.strictObject({ type: z.literal('setFrozen'), target: groupTarget, frozen: z.boolean() }),
+  z.strictObject({ type: z.literal('setLearningRate'), target: groupTarget, value: learningRate }),
+  /** Layer-wise LR decay: the top layer gets `base`, each lower layer (then the embeddings) x `factor`. */
+  z.strictObject({ type: z.literal('setLayerDecay'), base: learningRate, factor: z.number().gt(0).max(1) }),
+  z.strictObject({ type: z.literal('applyScenario'), scenario: z.enum(['freeze-all', 'freeze-encoder', 'freeze-head-a', 'freeze-head-b', 'thaw-all']) }),
+  z.strictObject({ type: z.literal('start'), phase: z.enum(['warm-up', 'fine-tune']) }),
+  z.strictObject({ type: z.literal('stop') }),
+  /** The benchmark's figures, measured in the webview. */
+  z.strictObject({ type: z.literal('renderTiming'), firstPaintMs: z.number().min(0), updateMs: z.array(z.number().min(0)), points: z.number().int().min(0) }),
+]);
+export type WebviewToHost = z.infer<typeof WebviewToHost>;
+
+export type { Parsed } from './trainer-events';
+
+function parseWith<T>(schema: z.ZodType<T>, value: unknown): { ok: true; value: T } | { ok: false; error: string } {
+  const result = schema.safeParse(value);
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, error: result.error.issues.map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`).join('; ') };
+}
+
+export const parseWebviewToHost = (value: unknown) => parseWith(WebviewToHost, value);
+export const parseHostToWebview = (value: unknown) => parseWith(HostToWebview, value);

@@ -1,0 +1,151 @@
+// The training panel in a real VS Code, driven like a person: its fields and checkboxes are
+// the webview-ui-toolkit components inside the webview's frames; what they set must reach the
+// trainer, the Model view must follow them (and back), and the charts must fill from the run.
+
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test as nodeTest } from 'node:test';
+import type { FrameLocator, Page } from 'playwright-core';
+import type { TrainerEvent } from '../../src/protocol/trainer-events';
+import { generateModelFolder } from '../../src/trainer/init/generate-model-folder';
+import { DEMO_TASKS, demoCorpus } from '../helpers/tiny-experiment';
+import { temporaryFolder } from '../helpers/tiny-model';
+import { openVsCode, runCommand, type VsCodeSession } from './vscode-session';
+
+const REPO = path.resolve(__dirname, '../../..');
+const RESULTS = path.join(REPO, 'test-results');
+const home = temporaryFolder('thaw-panel-e2e-');
+const workspace = path.join(home.folder, 'workspace');
+const runs = path.join(workspace, 'runs');
+let session: VsCodeSession;
+let page: Page;
+
+before(async () => {
+  mkdirSync(RESULTS, { recursive: true });
+  await generateModelFolder({
+    out: path.join(workspace, 'model'),
+    shape: { layers: 2, hidden: 32, attentionHeads: 4, intermediate: 64, maxPositions: 64 },
+    seed: 3,
+    tokenizer: { kind: 'corpus', lines: demoCorpus(), vocabularySize: 2000 },
+  });
+  const experiment = { name: 'panel', model: 'model', tasks: DEMO_TASKS, embeddingCache: false, phases: [{ name: 'warm-up', epochs: 300, frozen: ['encoder'], lr: { heads: 1e-2 } }], output: 'runs' };
+  writeFileSync(path.join(workspace, 'panel.thaw.json'), JSON.stringify(experiment, null, 2));
+  session = await openVsCode(path.join(REPO, 'thaw.vsix'), workspace, home.folder);
+  page = session.page;
+});
+
+after(async () => {
+  await session?.close();
+  home.cleanup();
+});
+
+function test(name: string, body: () => Promise<void>): void {
+  nodeTest(name, async () => {
+    try {
+      await body();
+    } catch (error) {
+      await page?.screenshot({ path: path.join(RESULTS, `failed-panel-${name.slice(0, 40).replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+/** The panel's document: VS Code nests a webview in two iframes. */
+function panelFrame(): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+}
+
+function newestRun(): TrainerEvent[] {
+  if (!existsSync(runs)) return [];
+  const newest = readdirSync(runs).filter((name) => !name.startsWith('.')).sort().at(-1);
+  const file = newest === undefined ? '' : path.join(runs, newest, 'events.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as TrainerEvent);
+}
+
+async function waitUntil<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function treeCheckbox(label: string) {
+  return page.locator('.pane-body .monaco-list-row[role=treeitem]', { hasText: label }).first().locator('.custom-view-tree-node-item-checkbox[role=checkbox]');
+}
+
+async function setLearningRate(group: string, text: string): Promise<void> {
+  const input = panelFrame().locator(`[data-group="${group}"] .lr input`);
+  await input.fill(text);
+  await input.press('Tab');
+}
+
+test('the panel opens with the groups; invalid learning rates are marked and disable Start', async () => {
+  await page.locator('.activitybar .action-item [aria-label="Thaw"]').first().click({ timeout: 60_000 });
+  await treeCheckbox('task_b_head').waitFor({ timeout: 60_000 });
+  await runCommand(page, 'Thaw: Open Training Panel');
+  const row = panelFrame().locator('[data-group="task_a_head"]');
+  await row.waitFor({ timeout: 60_000 });
+  const start = panelFrame().locator('#start-warmup');
+  for (const bad of ['-1', 'abc']) {
+    await setLearningRate('task_a_head', bad);
+    await waitUntil(`"${bad}" marked invalid`, async () => (await row.locator('.lr').getAttribute('aria-invalid')) === 'true' || undefined, 10_000);
+    await waitUntil('Start disabled', async () => (await start.getAttribute('disabled')) !== null || undefined, 10_000);
+  }
+  await setLearningRate('task_a_head', '5e-4');
+  await waitUntil('Start enabled again', async () => (await start.getAttribute('disabled')) === null || undefined, 10_000);
+});
+
+test('a box ticked in the panel shows in the Model view, and one clicked in the tree shows in the panel', async () => {
+  await panelFrame().locator('[data-group="layer.0"] .freeze').click();
+  await waitUntil('the tree to follow the panel', async () => (await treeCheckbox('layer.0').getAttribute('aria-checked')) === 'true' || undefined, 10_000);
+  await treeCheckbox('task_b_head').click();
+  const panelBox = panelFrame().locator('[data-group="task_b_head"] .freeze');
+  await waitUntil('the panel to follow the tree', async () => ((await panelBox.getAttribute('aria-checked')) === 'true' || (await panelBox.getAttribute('current-checked')) === 'true') || undefined, 10_000);
+  await treeCheckbox('task_b_head').click();
+  await waitUntil('and back', async () => ((await panelBox.getAttribute('aria-checked')) === 'false' || (await panelBox.getAttribute('current-checked')) === 'false') || undefined, 10_000);
+});
+
+test('Start Warm-up Phase from the panel: the run carries its values, the charts fill for both tasks', async () => {
+  await panelFrame().locator('#start-warmup').click();
+  const phaseStart = await waitUntil('phase-start', () => newestRun().find((event) => event.type === 'phase-start'));
+  assert.ok(phaseStart.type === 'phase-start');
+  assert.equal(phaseStart.learningRates.task_a_head, 5e-4);
+  assert.ok(phaseStart.frozen.includes('layer.0'));
+  const chart = panelFrame().locator('[data-points-a]').first();
+  await waitUntil('loss points of both tasks in the chart', async () => Number(await chart.getAttribute('data-points-a')) > 0 && Number(await chart.getAttribute('data-points-b')) > 0 || undefined, 30_000);
+  await page.screenshot({ path: path.join(RESULTS, 'panel-light.png') });
+  // Switch to the dark theme as a person would, from the palette.
+  await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
+  await waitUntil('a dark workbench', async () => {
+    const background = await page.locator(".monaco-workbench").evaluate((element) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(element).backgroundColor);
+    const [r, g, b] = (background.match(/\d+/g) ?? ['255', '255', '255']).map(Number);
+    return r + g + b < 200 || undefined;
+  }, 30_000);
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // the charts re-read the theme's colours
+  await page.screenshot({ path: path.join(RESULTS, 'panel-dark.png') });
+});
+
+test('reloading the window mid-run brings the panel back with the run so far', async () => {
+  const before = newestRun().filter((event) => event.type === 'step').length;
+  assert.ok(before > 0);
+  assert.ok(!newestRun().some((event) => event.type === 'run-end'), 'the run is still going');
+  await runCommand(page, 'Developer: Reload Window');
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  const chart = panelFrame().locator('[data-points-a]').first();
+  await waitUntil('curves after the reload', async () => Number(await chart.getAttribute('data-points-a')) > 0 || undefined, 60_000);
+  await page.screenshot({ path: path.join(RESULTS, 'panel-after-reload.png') });
+});
+
+test('benchmark: 100,000 synthetic steps through the real message path', async () => {
+  await runCommand(page, 'Thaw: Benchmark Training Panel');
+  const file = path.join(home.folder, 'panel-benchmark.json');
+  const figures = await waitUntil('the benchmark figures', () => existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { points: number; firstPaintMs: number; updateMsMedian: number; updateMsMax: number }), 180_000);
+  process.stdout.write(`# panel benchmark: ${JSON.stringify(figures)}\n`);
+  assert.ok(figures.points >= 100_000, `${figures.points} points`);
+  await page.screenshot({ path: path.join(RESULTS, 'panel-benchmark.png') });
+});

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { EventBatcher } from '../../src/extension/event-batcher';
+import { FreezeState } from '../../src/extension/freeze-state';
+import { runHeaderFrom } from '../../src/extension/run-header';
+import { parseWebviewToHost } from '../../src/protocol/panel-messages';
+import type { TrainerEvent } from '../../src/protocol/trainer-events';
+
+test('the batcher sends at most one message per interval, carrying every event since the last', async () => {
+  const sent: number[][] = [];
+  const batcher = new EventBatcher<number>((batch) => sent.push(batch), 50);
+  for (let i = 0; i < 1000; i++) batcher.add(i);
+  assert.equal(sent.length, 0, 'nothing before the interval');
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  assert.equal(sent.length, 1);
+  assert.equal(sent[0].length, 1000);
+  batcher.add(1000);
+  batcher.flush();
+  assert.deepEqual(sent[1], [1000]);
+  batcher.dispose();
+});
+
+const time = (seconds: number) => new Date(Date.UTC(2026, 10, 27, 9, 0, seconds)).toISOString();
+
+test('the run header follows the events: phase, step, ETA from the phase pace, warnings, status', () => {
+  const events = [
+    { type: 'run-start', time: time(0), runId: 'r1', runFolder: '/r', backend: 'backend: wasm', model: { source: 'm', parameterCount: 1, groups: {} }, tasks: {} },
+    { type: 'phase-start', time: time(10), phase: 'warm-up', phaseIndex: 0, totalSteps: 10, frozen: [], learningRates: {}, groupHashes: {}, trainsNothing: false, usesEmbeddingCache: true },
+    { type: 'step', time: time(12), phase: 'warm-up', phaseIndex: 0, step: 1, totalSteps: 10, globalStep: 1, loss: { a: 1.5 }, learningRates: {}, elapsedMs: 12000 },
+    { type: 'step', time: time(14), phase: 'warm-up', phaseIndex: 0, step: 2, totalSteps: 10, globalStep: 2, loss: { a: 1 }, learningRates: {}, elapsedMs: 14000 },
+    { type: 'warning', time: time(15), kind: 'frozen-head-drift', message: 'head a drifted' },
+  ] as TrainerEvent[];
+  const header = runHeaderFrom(events)!;
+  // The phase started at 10 s; 2 steps by 14 s: 2 s a step, 8 steps left.
+  assert.deepEqual(header, { runId: 'r1', phase: 'warm-up', step: 2, totalSteps: 10, globalStep: 2, elapsedMs: 14000, etaMs: 16000, backend: 'wasm', status: 'running', warnings: ['head a drifted'] });
+  const ended = runHeaderFrom([...events, { type: 'run-end', time: time(20), status: 'stopped', globalStep: 3, elapsedMs: 20000 }])!;
+  assert.equal(ended.status, 'stopped');
+  assert.equal(runHeaderFrom([]), undefined);
+});
+
+test('messages from the webview are validated: numbers in range, known targets only', () => {
+  assert.ok(parseWebviewToHost({ type: 'setLearningRate', target: 'task_a_head', value: 5e-4 }).ok);
+  assert.ok(!parseWebviewToHost({ type: 'setLearningRate', target: 'task_a_head', value: -1 }).ok);
+  assert.ok(!parseWebviewToHost({ type: 'setLearningRate', target: 'task_a_head', value: 'abc' }).ok);
+  assert.ok(!parseWebviewToHost({ type: 'setLearningRate', target: 'decoder', value: 1e-3 }).ok);
+  assert.ok(!parseWebviewToHost({ type: 'start', phase: 'everything' }).ok);
+  assert.ok(parseWebviewToHost({ type: 'setLayerDecay', base: 2e-5, factor: 0.9 }).ok);
+});
+
+test('layer-wise LR decay: the top layer gets the base, each lower one x factor, embeddings last', () => {
+  const state = new FreezeState(['embeddings', 'layer.0', 'layer.1', 'layer.2', 'task_a_head'].map((group) => ({ group: group as never, parameterCount: 1 })));
+  state.setLayerDecay(1e-4, 0.5);
+  assert.deepEqual(['layer.2', 'layer.1', 'layer.0', 'embeddings'].map((group) => state.learningRate(group as never)), [1e-4, 5e-5, 2.5e-5, 1.25e-5]);
+  assert.equal(state.learningRate('task_a_head'), 1e-3, 'heads keep theirs');
+});

@@ -1,0 +1,26 @@
+// How the panel writes numbers: short, and the same everywhere.
+
+/** 8512 -> "8.5k", 70_400_000 -> "70.4M"; below 1000 the exact count. */
+export function formatParameterCount(count: number): string {
+  if (count < 1_000) return String(count);
+  if (count < 1_000_000) return `${(count / 1_000).toFixed(1)}k`;
+  if (count < 1_000_000_000) return `${(count / 1_000_000).toFixed(1)}M`;
+  return `${(count / 1_000_000_000).toFixed(1)}B`;
+}
+
+/** 65_000 -> "1m05s", 3_725_000 -> "1h02m05s", 4_200 -> "4s". */
+export function formatDuration(milliseconds: number): string {
+  const totalSeconds = Math.round(milliseconds / 1000);
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds % 60;
+  const twoDigits = (value: number) => String(value).padStart(2, '0');
+  if (hours > 0) return `${hours}h${twoDigits(minutes)}m${twoDigits(seconds)}s`;
+  if (minutes > 0) return `${minutes}m${twoDigits(seconds)}s`;
+  return `${seconds}s`;
+}
+
+/** A metric in a hover legend: four significant digits are plenty to compare runs. */
+export function formatMetric(value: number): string {
+  return Number(value.toPrecision(4)).toString();
+}

@@ -1,0 +1,72 @@
+// A toolkit text field that checks its text as it is typed and hands on only a valid value, on
+// change (Enter or leaving the field). An invalid field says why next to itself and stays as
+// typed, so the user can fix it; the panel blocks starting a run meanwhile.
+
+import type { TextField } from '@vscode/webview-ui-toolkit';
+import { element } from './dom';
+import type { ParsedRate } from './learning-rate-text';
+
+export interface ValidatedField {
+  readonly field: TextField;
+  readonly error: HTMLSpanElement;
+  readonly isValid: () => boolean;
+  /** The typed value, when valid. */
+  readonly value: () => number | undefined;
+  /** Shows a value from the host, unless the user is typing in the field: their edit wins. */
+  readonly showValue: (text: string, title?: string) => void;
+}
+
+export interface ValidatedFieldOptions {
+  readonly fieldClass: string;
+  readonly errorClass: string;
+  readonly label: string;
+  readonly initialText?: string;
+  readonly parse: (text: string) => ParsedRate;
+  readonly onCommit: (value: number) => void;
+  readonly onValidityChange: () => void;
+}
+
+export function createValidatedField(options: ValidatedFieldOptions): ValidatedField {
+  const field = element('vscode-text-field', { className: options.fieldClass, attributes: { 'aria-label': options.label } });
+  field.value = options.initialText ?? '';
+  const error = element('span', { className: options.errorClass, attributes: { role: 'alert' } });
+  let valid = true;
+
+  const check = (): ParsedRate => {
+    const parsed = options.parse(field.value);
+    const nowValid = parsed.ok;
+    field.classList.toggle('invalid', !nowValid);
+    if (nowValid) field.removeAttribute('aria-invalid');
+    else field.setAttribute('aria-invalid', 'true');
+    error.textContent = parsed.ok ? '' : parsed.error;
+    if (nowValid !== valid) {
+      valid = nowValid;
+      options.onValidityChange();
+    }
+    return parsed;
+  };
+
+  field.addEventListener('input', () => check());
+  field.addEventListener('change', () => {
+    const parsed = check();
+    if (parsed.ok) options.onCommit(parsed.value);
+  });
+
+  return {
+    field,
+    error,
+    isValid: () => valid,
+    value: () => {
+      const parsed = options.parse(field.value);
+      return parsed.ok ? parsed.value : undefined;
+    },
+    showValue: (text, title) => {
+      if (field.matches(':focus-within')) return;
+      if (title === undefined) field.removeAttribute('title');
+      else field.title = title;
+      if (field.value === text && valid) return;
+      field.value = text;
+      check();
+    },
+  };
+}
