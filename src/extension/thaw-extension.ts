@@ -50,7 +50,10 @@ export class ThawExtension implements vscode.Disposable {
     command('thaw.selectExperiment', () => this.chooseExperiment());
     command('thaw.showLog', () => this.output.show());
     command('thaw.openPanel', async () => (await this.trainingPanel()).show());
-    command('thaw.benchmarkPanel', () => this.benchmarkPanel());
+    command('thaw.benchmarkPanel', async () => {
+      const [panel, { feedSyntheticRun }] = await Promise.all([this.trainingPanel(), import('./panel-benchmark.js')]);
+      await feedSyntheticRun(panel);
+    });
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel) => (await this.trainingPanel()).restore(panel),
@@ -274,7 +277,7 @@ export class ThawExtension implements vscode.Disposable {
               void this.stopTraining();
               break;
             case 'renderTiming':
-              this.reportBenchmark(message);
+              void import('./panel-benchmark.js').then(({ reportBenchmark }) => reportBenchmark(message, this.output));
               break;
             default:
               this.output.appendLine(`[thaw] the panel sent ${message.type} without an experiment`);
@@ -286,47 +289,6 @@ export class ThawExtension implements vscode.Disposable {
     this.panel = panel;
     this.disposables.push(panel);
     return panel;
-  }
-
-  /**
-   * Feeds 100,000 synthetic step events through the real path (host batching, postMessage,
-   * the webview's charts) as fast as a trainer could send them; the webview reports back time
-   * to first paint and each update's render time.
-   */
-  private async benchmarkPanel(): Promise<void> {
-    const panel = await this.trainingPanel();
-    panel.show();
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // the webview's handshake
-    const time = () => new Date().toISOString();
-    const steps = 100_000;
-    panel.addEvent({ type: 'run-start', time: time(), runId: 'benchmark', runFolder: '(synthetic)', backend: 'synthetic events', model: { source: 'none', parameterCount: 0, groups: {} }, tasks: {} });
-    panel.addEvent({ type: 'phase-start', time: time(), phase: 'warm-up', phaseIndex: 0, totalSteps: steps, frozen: [], learningRates: {}, groupHashes: {}, trainsNothing: false, usesEmbeddingCache: false });
-    const started = performance.now();
-    for (let step = 1; step <= steps; step++) {
-      const loss = { a: 1.8 * Math.exp(-step / 30_000) + 0.2 * Math.random(), b: 0.7 * Math.exp(-step / 50_000) + 0.1 * Math.random() };
-      panel.addEvent({ type: 'step', time: time(), phase: 'warm-up', phaseIndex: 0, step, totalSteps: steps, globalStep: step, loss, learningRates: { task_a_head: 1e-3, task_b_head: 1e-3 }, elapsedMs: Math.round(performance.now() - started) });
-      if (step % 10_000 === 0) {
-        panel.addEvent({ type: 'validation', time: time(), phase: 'warm-up', globalStep: step, epoch: step / 10_000, tasks: { a: { loss: loss.a, accuracy: 0.5, macroF1: 0.4, examples: 72 }, b: { loss: loss.b, accuracy: 0.6, macroF1: 0.6, examples: 72 } } });
-      }
-      // Yield now and then, as events from a real trainer arrive between other work.
-      if (step % 2_000 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    panel.addEvent({ type: 'run-end', time: time(), status: 'completed', globalStep: steps, elapsedMs: Math.round(performance.now() - started) });
-  }
-
-  private reportBenchmark(timing: { firstPaintMs: number; updateMs: number[]; points: number }): void {
-    const sorted = [...timing.updateMs].sort((a, b) => a - b);
-    const summary = {
-      points: timing.points,
-      firstPaintMs: Math.round(timing.firstPaintMs),
-      updates: sorted.length,
-      updateMsMedian: sorted[Math.floor(sorted.length / 2)] ?? 0,
-      updateMsMax: sorted.at(-1) ?? 0,
-    };
-    this.output.appendLine(`[thaw] panel benchmark: ${JSON.stringify(summary)}`);
-    void vscode.window.showInformationMessage(`Thaw: panel benchmark: ${summary.points} points, first paint ${summary.firstPaintMs} ms, update ${summary.updateMsMedian.toFixed(1)} ms median, ${summary.updateMsMax.toFixed(1)} ms max.`);
-    const report = process.env.THAW_E2E_REPORT;
-    if (report !== undefined) writeFileSync(path.join(path.dirname(report), 'panel-benchmark.json'), JSON.stringify(summary));
   }
 
   /** For the end-to-end tests: what only the extension host can see about itself. */

@@ -4,48 +4,28 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, before, test as nodeTest } from 'node:test';
+import { after, before } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { TrainerEvent } from '../../src/protocol/trainer-events';
-import { generateModelFolder } from '../../src/trainer/init/generate-model-folder';
-import { DEMO_TASKS, demoCorpus } from '../helpers/tiny-experiment';
 import { temporaryFolder } from '../helpers/tiny-model';
+import { RESULTS, VSIX, newestRunEvents as newestRunEventsIn, screenshotOnFailure, waitUntil, writeE2eWorkspace } from './e2e-workspace';
 import { openVsCode, runCommand, type VsCodeSession } from './vscode-session';
 
-const REPO = path.resolve(__dirname, '../../..');
-const VSIX = path.join(REPO, 'thaw.vsix');
-const RESULTS = path.join(REPO, 'test-results');
 const home = temporaryFolder('thaw-e2e-');
 const workspace = path.join(home.folder, 'workspace');
 const runs = path.join(workspace, 'runs');
 let session: VsCodeSession;
 let page: Page;
+const test = screenshotOnFailure(() => page, 'model-view');
+const newestRunEvents = () => newestRunEventsIn(runs);
 
 before(async () => {
   assert.ok(existsSync(VSIX), `build the extension first (npm run package): ${VSIX}`);
-  mkdirSync(RESULTS, { recursive: true });
-  await generateModelFolder({
-    out: path.join(workspace, 'model'),
-    shape: { layers: 2, hidden: 32, attentionHeads: 4, intermediate: 64, maxPositions: 64 },
-    seed: 3,
-    tokenizer: { kind: 'corpus', lines: demoCorpus(), vocabularySize: 2000 },
-  });
-  // Warm-up runs long enough to be stopped by hand; its encoder outputs are not cached, so
-  // each step takes a forward pass, as it would with a bigger model.
-  const experiment = {
-    name: 'e2e',
-    model: 'model',
-    tasks: DEMO_TASKS,
-    embeddingCache: false,
-    phases: [
-      { name: 'warm-up', epochs: 50, frozen: ['encoder'], lr: { heads: 1e-2 } },
-      { name: 'fine-tune', epochs: 1, lr: { encoder: 1e-4, heads: 1e-3 } },
-    ],
-    output: 'runs',
-  };
-  writeFileSync(path.join(workspace, 'e2e.thaw.json'), JSON.stringify(experiment, null, 2));
+  await writeE2eWorkspace(workspace, 'e2e', [
+    { name: 'warm-up', epochs: 50, frozen: ['encoder'], lr: { heads: 1e-2 } },
+    { name: 'fine-tune', epochs: 1, lr: { encoder: 1e-4, heads: 1e-3 } },
+  ]);
   session = await openVsCode(VSIX, workspace, home.folder);
   page = session.page;
 });
@@ -54,38 +34,6 @@ after(async () => {
   await session?.close();
   home.cleanup();
 });
-
-/** Events of the newest run, once it has started. */
-function newestRunEvents(): { folder: string; events: TrainerEvent[] } | undefined {
-  if (!existsSync(runs)) return undefined;
-  const folders = readdirSync(runs).filter((name) => !name.startsWith('.')).sort();
-  const newest = folders.at(-1);
-  if (newest === undefined || !existsSync(path.join(runs, newest, 'events.jsonl'))) return undefined;
-  const lines = readFileSync(path.join(runs, newest, 'events.jsonl'), 'utf8').split('\n').filter((line) => line.trim() !== '');
-  return { folder: path.join(runs, newest), events: lines.map((line) => JSON.parse(line) as TrainerEvent) };
-}
-
-async function waitUntil<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-/** A test that leaves a screenshot of the window in test-results/ when it fails. */
-function test(name: string, body: () => Promise<void>): void {
-  nodeTest(name, async () => {
-    try {
-      await body();
-    } catch (error) {
-      await page?.screenshot({ path: path.join(RESULTS, `failed-${name.slice(0, 40).replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
-      throw error;
-    }
-  });
-}
 
 function trainerProcesses(): string[] {
   return execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes('cli/main.js train'));

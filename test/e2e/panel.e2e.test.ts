@@ -3,35 +3,24 @@
 // trainer, the Model view must follow them (and back), and the charts must fill from the run.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, before, test as nodeTest } from 'node:test';
+import { after, before } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
-import type { TrainerEvent } from '../../src/protocol/trainer-events';
-import { generateModelFolder } from '../../src/trainer/init/generate-model-folder';
-import { DEMO_TASKS, demoCorpus } from '../helpers/tiny-experiment';
 import { temporaryFolder } from '../helpers/tiny-model';
+import { RESULTS, VSIX, newestRunEvents, screenshotOnFailure, waitUntil, writeE2eWorkspace } from './e2e-workspace';
 import { openVsCode, runCommand, type VsCodeSession } from './vscode-session';
 
-const REPO = path.resolve(__dirname, '../../..');
-const RESULTS = path.join(REPO, 'test-results');
 const home = temporaryFolder('thaw-panel-e2e-');
 const workspace = path.join(home.folder, 'workspace');
 const runs = path.join(workspace, 'runs');
 let session: VsCodeSession;
 let page: Page;
+const test = screenshotOnFailure(() => page, 'panel');
 
 before(async () => {
-  mkdirSync(RESULTS, { recursive: true });
-  await generateModelFolder({
-    out: path.join(workspace, 'model'),
-    shape: { layers: 2, hidden: 32, attentionHeads: 4, intermediate: 64, maxPositions: 64 },
-    seed: 3,
-    tokenizer: { kind: 'corpus', lines: demoCorpus(), vocabularySize: 2000 },
-  });
-  const experiment = { name: 'panel', model: 'model', tasks: DEMO_TASKS, embeddingCache: false, phases: [{ name: 'warm-up', epochs: 300, frozen: ['encoder'], lr: { heads: 1e-2 } }], output: 'runs' };
-  writeFileSync(path.join(workspace, 'panel.thaw.json'), JSON.stringify(experiment, null, 2));
-  session = await openVsCode(path.join(REPO, 'thaw.vsix'), workspace, home.folder);
+  await writeE2eWorkspace(workspace, 'panel', [{ name: 'warm-up', epochs: 300, frozen: ['encoder'], lr: { heads: 1e-2 } }]);
+  session = await openVsCode(VSIX, workspace, home.folder);
   page = session.page;
 });
 
@@ -40,38 +29,9 @@ after(async () => {
   home.cleanup();
 });
 
-function test(name: string, body: () => Promise<void>): void {
-  nodeTest(name, async () => {
-    try {
-      await body();
-    } catch (error) {
-      await page?.screenshot({ path: path.join(RESULTS, `failed-panel-${name.slice(0, 40).replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
-      throw error;
-    }
-  });
-}
-
 /** The panel's document: VS Code nests a webview in two iframes. */
 function panelFrame(): FrameLocator {
   return page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
-}
-
-function newestRun(): TrainerEvent[] {
-  if (!existsSync(runs)) return [];
-  const newest = readdirSync(runs).filter((name) => !name.startsWith('.')).sort().at(-1);
-  const file = newest === undefined ? '' : path.join(runs, newest, 'events.jsonl');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as TrainerEvent);
-}
-
-async function waitUntil<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 function treeCheckbox(label: string) {
@@ -112,7 +72,7 @@ test('a box ticked in the panel shows in the Model view, and one clicked in the 
 
 test('Start Warm-up Phase from the panel: the run carries its values, the charts fill for both tasks', async () => {
   await panelFrame().locator('#start-warmup').click();
-  const phaseStart = await waitUntil('phase-start', () => newestRun().find((event) => event.type === 'phase-start'));
+  const phaseStart = await waitUntil('phase-start', () => (newestRunEvents(runs)?.events ?? []).find((event) => event.type === 'phase-start'));
   assert.ok(phaseStart.type === 'phase-start');
   assert.equal(phaseStart.learningRates.task_a_head, 5e-4);
   assert.ok(phaseStart.frozen.includes('layer.0'));
@@ -131,9 +91,9 @@ test('Start Warm-up Phase from the panel: the run carries its values, the charts
 });
 
 test('reloading the window mid-run brings the panel back with the run so far', async () => {
-  const before = newestRun().filter((event) => event.type === 'step').length;
+  const before = (newestRunEvents(runs)?.events ?? []).filter((event) => event.type === 'step').length;
   assert.ok(before > 0);
-  assert.ok(!newestRun().some((event) => event.type === 'run-end'), 'the run is still going');
+  assert.ok(!(newestRunEvents(runs)?.events ?? []).some((event) => event.type === 'run-end'), 'the run is still going');
   await runCommand(page, 'Developer: Reload Window');
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   const chart = panelFrame().locator('[data-points-a]').first();
