@@ -53,7 +53,12 @@ async function main(): Promise<void> {
 
   const progress = new TrainingProgress(new ProgressLine());
   const validations: Extract<TrainerEvent, { type: 'validation' }>[] = [];
-  const sink = new EventSink({ listener: (event) => (progress.show(event), event.type === 'validation' && validations.push(event)) });
+  const sink = new EventSink({
+    listener: (event) => {
+      progress.show(event);
+      if (event.type === 'validation') validations.push(event);
+    },
+  });
   const result = await runTraining({ experimentFile: experiment, sink, stop: { requested: false } });
   const first = validations[0];
   const last = validations.at(-1)!;

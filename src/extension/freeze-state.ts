@@ -135,3 +135,29 @@ export class FreezeState {
     return { frozen: this.frozenGroups(), learningRates: Object.fromEntries(this.rates) };
   }
 }
+
+/** The seed's freezing scenarios, as the Model view's quick pick and the panel's buttons offer them. */
+export const SCENARIOS = {
+  'freeze-all': { label: 'Freeze all', detail: 'Sanity check / static embeddings: nothing trains.' },
+  'freeze-encoder': { label: 'Freeze encoder', detail: 'Only the heads train (the warm-up setting).' },
+  'freeze-head-a': { label: 'Freeze head A', detail: "Continual learning: task A's head stays; the encoder and head B train." },
+  'freeze-head-b': { label: 'Freeze head B', detail: "Continual learning: task B's head stays; the encoder and head A train." },
+  'thaw-all': { label: 'Thaw everything', detail: 'Every group trains.' },
+} as const;
+export type ScenarioName = keyof typeof SCENARIOS;
+
+/** The groups a scenario freezes (all others thaw). */
+export function scenarioFrozenGroups(state: FreezeState, scenario: ScenarioName): GroupName[] {
+  switch (scenario) {
+    case 'freeze-all':
+      return [...state.encoderGroups, ...state.headGroups];
+    case 'freeze-encoder':
+      return state.encoderGroups;
+    case 'freeze-head-a':
+      return ['task_a_head'];
+    case 'freeze-head-b':
+      return ['task_b_head'];
+    case 'thaw-all':
+      return [];
+  }
+}

@@ -5,7 +5,8 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { HostToWebview, WebviewToHost } from '../protocol/panel-messages';
 import { parseTrainerEvent, type TrainerEvent } from '../protocol/trainer-events';
-import type { FreezeState } from './freeze-state';
+import { scenarioFrozenGroups, type FreezeState } from './freeze-state';
+import { runFoldersNewestFirst } from './phase-runs';
 import type { GroupName } from '../trainer/model/parameter-groups';
 
 export function setupMessage(state: FreezeState, training: boolean, experiment: string | undefined): Extract<HostToWebview, { type: 'setup' }> {
@@ -21,10 +22,8 @@ export function setupMessage(state: FreezeState, training: boolean, experiment: 
 
 /** The events of the newest run under `runsFolder` (invalid lines skipped), or none. */
 export async function newestRunEvents(runsFolder: string): Promise<TrainerEvent[]> {
-  if (!existsSync(runsFolder)) return [];
-  const runs = (await fs.readdir(runsFolder)).filter((name) => !name.startsWith('.')).sort();
-  const newest = runs.at(-1);
-  const file = newest === undefined ? undefined : path.join(runsFolder, newest, 'events.jsonl');
+  const [newest] = await runFoldersNewestFirst(runsFolder);
+  const file = newest === undefined ? undefined : path.join(newest, 'events.jsonl');
   if (file === undefined || !existsSync(file)) return [];
   return (await fs.readFile(file, 'utf8'))
     .split('\n')
@@ -51,17 +50,9 @@ export function applyToState(state: FreezeState, message: Exclude<WebviewToHost,
     case 'setLayerDecay':
       state.setLayerDecay(message.base, message.factor);
       return true;
-    case 'applyScenario': {
-      const frozen: Record<typeof message.scenario, GroupName[]> = {
-        'freeze-all': [...state.encoderGroups, ...state.headGroups],
-        'freeze-encoder': state.encoderGroups,
-        'freeze-head-a': ['task_a_head'],
-        'freeze-head-b': ['task_b_head'],
-        'thaw-all': [],
-      };
-      state.setFrozenGroups(frozen[message.scenario]);
+    case 'applyScenario':
+      state.setFrozenGroups(scenarioFrozenGroups(state, message.scenario));
       return true;
-    }
     default:
       return false;
   }

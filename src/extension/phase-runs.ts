@@ -19,21 +19,26 @@ export async function writePhaseExperiment(experiment: ResolvedExperiment, phase
   return file;
 }
 
+/** The run folders under `runsFolder`, newest first (run ids start with their UTC start time). */
+export async function runFoldersNewestFirst(runsFolder: string): Promise<string[]> {
+  if (!existsSync(runsFolder)) return [];
+  const names = (await fs.readdir(runsFolder)).filter((name) => !name.startsWith('.'));
+  return names.sort().reverse().map((name) => path.join(runsFolder, name));
+}
+
 /**
  * The newest warm-up checkpoint under `runsFolder`: the latest checkpoint of the newest run
  * that trained a warm-up phase (finished, or stopped part-way), as a model folder.
  */
 export async function latestWarmUpCheckpoint(runsFolder: string): Promise<string | undefined> {
-  if (!existsSync(runsFolder)) return undefined;
-  const runs = (await fs.readdir(runsFolder)).filter((name) => !name.startsWith('.')).sort().reverse();
-  for (const run of runs) {
-    const latest = path.join(runsFolder, run, 'checkpoints', 'latest.json');
-    const experiment = path.join(runsFolder, run, 'experiment.json');
+  for (const run of await runFoldersNewestFirst(runsFolder)) {
+    const latest = path.join(run, 'checkpoints', 'latest.json');
+    const experiment = path.join(run, 'experiment.json');
     if (!existsSync(latest) || !existsSync(experiment)) continue;
     const phases = (JSON.parse(await fs.readFile(experiment, 'utf8')) as { phases?: { name?: string }[] }).phases ?? [];
     if (!phases.some((phase) => phase.name === 'warm-up')) continue;
     const { folder } = JSON.parse(await fs.readFile(latest, 'utf8')) as { folder: string };
-    return path.join(runsFolder, run, 'checkpoints', folder);
+    return path.join(run, 'checkpoints', folder);
   }
   return undefined;
 }

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TrainerEvent } from '../protocol/trainer-events';
 import type { ResolvedExperiment } from '../trainer/experiment/load-experiment';
-import { findExperimentFiles, selectExperiment, selectedExperiment } from './experiment-selection';
-import { FreezeState, type FreezeStateJson } from './freeze-state';
+import { EXPERIMENT_GLOB, findExperimentFiles, selectExperiment, selectedExperiment } from './experiment-selection';
+import { FreezeState, SCENARIOS, scenarioFrozenGroups, type FreezeStateJson, type ScenarioName } from './freeze-state';
 import { ModelTree } from './model-tree';
 import type { PhaseKind } from './phase-plan';
 import type { TrainingStatusBar } from './status-bar';
@@ -16,14 +16,6 @@ import type { TrainingPanel } from './training-panel';
 
 /** The panel's webview type (also in package.json); the panel's module loads on first use. */
 const PANEL_VIEW_TYPE = 'thaw.panel';
-
-const SCENARIOS = [
-  { label: 'Freeze all', detail: 'Sanity check / static embeddings: nothing trains.', frozen: (s: FreezeState) => [...s.encoderGroups, ...s.headGroups] },
-  { label: 'Freeze encoder', detail: 'Only the heads train (the warm-up setting).', frozen: (s: FreezeState) => s.encoderGroups },
-  { label: 'Freeze head A', detail: "Continual learning: task A's head stays; the encoder and head B train.", frozen: () => ['task_a_head' as const] },
-  { label: 'Freeze head B', detail: "Continual learning: task B's head stays; the encoder and head A train.", frozen: () => ['task_b_head' as const] },
-  { label: 'Thaw everything', detail: 'Every group trains.', frozen: () => [] },
-];
 
 export class ThawExtension implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -59,7 +51,7 @@ export class ThawExtension implements vscode.Disposable {
         deserializeWebviewPanel: async (panel) => (await this.trainingPanel()).restore(panel),
       }),
     );
-    const watcher = vscode.workspace.createFileSystemWatcher('**/{thaw.json,*.thaw.json}');
+    const watcher = vscode.workspace.createFileSystemWatcher(EXPERIMENT_GLOB);
     this.disposables.push(watcher, watcher.onDidCreate(() => this.reload()), watcher.onDidChange((uri) => uri.fsPath === this.experimentFile && this.reload()));
     // Reading the model's shape touches the disk; it must not delay activation.
     setTimeout(() => void this.reload(), 0);
@@ -192,8 +184,9 @@ export class ThawExtension implements vscode.Disposable {
   private async applyScenario(): Promise<void> {
     const state = this.state;
     if (state === undefined) return;
-    const pick = await vscode.window.showQuickPick(SCENARIOS, { title: 'Thaw: apply a freezing scenario' });
-    if (pick !== undefined) state.setFrozenGroups(pick.frozen(state));
+    const items = Object.entries(SCENARIOS).map(([name, { label, detail }]) => ({ label, detail, name: name as ScenarioName }));
+    const pick = await vscode.window.showQuickPick(items, { title: 'Thaw: apply a freezing scenario' });
+    if (pick !== undefined) state.setFrozenGroups(scenarioFrozenGroups(state, pick.name));
   }
 
   private async newExperiment(): Promise<void> {

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { parseWebviewToHost, type HostToWebview, type WebviewToHost } from '../protocol/panel-messages';
 import type { TrainerEvent } from '../protocol/trainer-events';
 import { EventBatcher } from './event-batcher';
-import { runHeaderFrom } from './run-header';
+import { RunHeaderTracker } from '../protocol/run-header';
 
 export const PANEL_VIEW_TYPE = 'thaw.panel';
 
@@ -25,7 +25,8 @@ export class TrainingPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
   private events: TrainerEvent[] = [];
-  private readonly batcher = new EventBatcher<TrainerEvent>((batch) => this.post({ type: 'run', reset: false, header: runHeaderFrom(this.events), events: batch }));
+  private header = new RunHeaderTracker();
+  private readonly batcher = new EventBatcher<TrainerEvent>((batch) => this.post({ type: 'run', reset: false, header: this.header.current, events: batch }));
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -58,11 +59,12 @@ export class TrainingPanel implements vscode.Disposable {
   addEvent(event: TrainerEvent): void {
     if (event.type === 'run-start') {
       this.batcher.flush();
-      this.events = [event];
-      this.post({ type: 'run', reset: true, header: runHeaderFrom(this.events), events: [event] });
+      this.startRun([event]);
+      this.post({ type: 'run', reset: true, header: this.header.current, events: [event] });
       return;
     }
     this.events.push(event);
+    this.header.add(event);
     if (!this.ready) return;
     this.batcher.add(event);
     if (event.type === 'run-end') this.batcher.flush();
@@ -107,10 +109,17 @@ export class TrainingPanel implements vscode.Disposable {
       this.host.onMessage(value);
       return;
     }
-    if (this.events.length === 0) this.events = await this.host.history();
+    if (this.events.length === 0) this.startRun(await this.host.history());
     this.ready = true;
     this.sendSetup();
-    this.post({ type: 'run', reset: true, header: runHeaderFrom(this.events), events: this.events });
+    this.post({ type: 'run', reset: true, header: this.header.current, events: this.events });
+  }
+
+  /** Begins holding a run's events (a new run, or one read back from its folder). */
+  private startRun(events: TrainerEvent[]): void {
+    this.events = events;
+    this.header = new RunHeaderTracker();
+    events.forEach((event) => this.header.add(event));
   }
 
   private post(message: HostToWebview): void {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventBatcher } from '../../src/extension/event-batcher';
 import { FreezeState } from '../../src/extension/freeze-state';
-import { runHeaderFrom } from '../../src/extension/run-header';
+import { runHeaderFrom } from '../../src/protocol/run-header';
 import { parseWebviewToHost } from '../../src/protocol/panel-messages';
 import type { TrainerEvent } from '../../src/protocol/trainer-events';
 

@@ -1,3 +1,4 @@
+import { RunHeaderTracker } from '../../protocol/run-header';
 import type { TrainerEvent } from '../../protocol/trainer-events';
 import type { ProgressLine } from './progress-line';
 
@@ -13,33 +14,27 @@ function duration(ms: number): string {
  * task's loss and the time left; phase starts, validations, warnings and checkpoints as lines.
  */
 export class TrainingProgress {
-  private phaseStartedAt = 0;
-  private phaseStartStep = 0;
+  private readonly header = new RunHeaderTracker();
 
   constructor(private readonly line: ProgressLine) {}
 
   show(event: TrainerEvent): void {
+    this.header.add(event);
     switch (event.type) {
       case 'run-start':
         this.line.done(`thaw train: run ${event.runId} in ${event.runFolder}\nthaw train: ${event.backend}${event.resumedFromStep === undefined ? '' : `; resuming after step ${event.resumedFromStep}`}`);
         break;
       case 'phase-start':
-        this.phaseStartedAt = Date.parse(event.time);
-        this.phaseStartStep = -1;
         this.line.done(
           `phase ${event.phase}: ${event.totalSteps} steps, frozen: ${event.frozen.join(', ') || 'nothing'}${event.trainsNothing ? ' (trains nothing: losses and metrics only)' : ''}${event.usesEmbeddingCache ? ', encoder outputs cached' : ''}`,
         );
         break;
       case 'step': {
-        if (this.phaseStartStep < 0) {
-          this.phaseStartStep = event.step - 1;
-          this.phaseStartedAt = Date.parse(event.time);
-        }
         const done = event.step / event.totalSteps;
         const filled = Math.round(done * BAR_WIDTH);
-        const perStep = (Date.parse(event.time) - this.phaseStartedAt) / Math.max(1, event.step - this.phaseStartStep);
+        const eta = this.header.current?.etaMs;
         const losses = Object.entries(event.loss).map(([task, loss]) => `${task} ${loss.toFixed(3)}`).join(' ');
-        this.line.update(`${event.phase} [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${event.step}/${event.totalSteps} loss ${losses} ETA ${duration(perStep * (event.totalSteps - event.step))}`);
+        this.line.update(`${event.phase} [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${event.step}/${event.totalSteps} loss ${losses} ETA ${eta === undefined ? '?' : duration(eta)}`);
         break;
       }
       case 'validation':

@@ -117,8 +117,7 @@ export class Trainer {
       sink.emit({ type: 'step', phase: phase.name, phaseIndex: phase.index, step: step + 1, totalSteps, globalStep, loss, learningRates, elapsedMs: Math.round(performance.now() - this.started) });
       if (schedule.epochEnds.has(step + 1)) await this.validate(phase, [...schedule.epochEnds].indexOf(step + 1) + 1, globalStep, embeddings, baseline);
       const position = { phaseIndex: phase.index, stepInPhase: step + 1, globalStep };
-      const outOfSteps = this.parts.maxSteps !== undefined && this.stepsThisRun >= this.parts.maxSteps;
-      if ((stop.requested || outOfSteps) && step + 1 < totalSteps) {
+      if ((stop.requested || this.outOfSteps()) && step + 1 < totalSteps) {
         await this.checkpoint(`step-${String(globalStep).padStart(6, '0')}`, true, position);
         return { stopped: true, globalStep };
       }
@@ -127,8 +126,12 @@ export class Trainer {
     }
     this.finishPhase(phase, startHashes);
     await this.checkpoint(`phase-${phase.index}-${phase.name}`, false, { phaseIndex: phase.index + 1, stepInPhase: 0, globalStep });
-    const outOfSteps = this.parts.maxSteps !== undefined && this.stepsThisRun >= this.parts.maxSteps;
-    return { stopped: stop.requested || (outOfSteps && phase.index + 1 < this.parts.phases.length), globalStep };
+    return { stopped: stop.requested || (this.outOfSteps() && phase.index + 1 < this.parts.phases.length), globalStep };
+  }
+
+  /** This invocation has run the --max-steps it was given. */
+  private outOfSteps(): boolean {
+    return this.parts.maxSteps !== undefined && this.stepsThisRun >= this.parts.maxSteps;
   }
 
   /** Each group's learning rate at a step: base x schedule for trainable groups, 0 for frozen ones. */
