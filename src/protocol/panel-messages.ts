@@ -3,9 +3,11 @@
 // and the webview validates what it receives.
 
 import { z } from 'zod';
+import { GROUP_TARGET_PATTERN } from '../core/vocabulary/groups';
+import { SCENARIO_NAMES } from '../core/vocabulary/scenarios';
 import { TrainerEvent } from './trainer-events';
 
-const groupTarget = z.string().regex(/^(embeddings|layer\.\d+|task_a_head|task_b_head|encoder|heads)$/);
+const groupTarget = z.string().regex(GROUP_TARGET_PATTERN);
 const learningRate = z.number().min(0).max(1);
 
 export const GroupRow = z.strictObject({
@@ -53,7 +55,7 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('setLearningRate'), target: groupTarget, value: learningRate }),
   /** Layer-wise LR decay: the top layer gets `base`, each lower layer (then the embeddings) x `factor`. */
   z.strictObject({ type: z.literal('setLayerDecay'), base: learningRate, factor: z.number().gt(0).max(1) }),
-  z.strictObject({ type: z.literal('applyScenario'), scenario: z.enum(['freeze-all', 'freeze-encoder', 'freeze-head-a', 'freeze-head-b', 'thaw-all']) }),
+  z.strictObject({ type: z.literal('applyScenario'), scenario: z.enum(SCENARIO_NAMES) }),
   z.strictObject({ type: z.literal('start'), phase: z.enum(['warm-up', 'fine-tune']) }),
   z.strictObject({ type: z.literal('stop') }),
   /** The benchmark's figures, measured in the webview. */

@@ -4,12 +4,12 @@
 // Imports neither 'vscode' nor TensorFlow.js, so the webview can use it too.
 
 import { z } from 'zod';
+import { GROUP_NAME_PATTERN, TASK_KEYS } from '../core/vocabulary/groups';
 
-export const TASK_KEYS = ['a', 'b'] as const;
-export type TaskKey = (typeof TASK_KEYS)[number];
+export { TASK_KEYS, type TaskKey } from '../core/vocabulary/groups';
 
 const taskKey = z.enum(TASK_KEYS);
-const groupName = z.string().regex(/^(embeddings|layer\.\d+|task_a_head|task_b_head)$/);
+const groupName = z.string().regex(GROUP_NAME_PATTERN);
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const count = z.number().int().min(0);
 const perTask = <T extends z.ZodType>(value: T) => z.partialRecord(taskKey, value);

@@ -3,8 +3,7 @@
 
 import { TASK_KEYS, type TaskKey } from '../../src/protocol/trainer-events';
 import { exponentialMovingAverage } from './downsample';
-import { formatMetric } from './format-figures';
-import { formatLearningRate } from './learning-rate-text';
+import { formatLearningRate, formatMetric } from '../../src/core/vocabulary/format';
 import { validationColumn, type RunData } from './run-data';
 import type { SeriesTable } from './series-table';
 import { CHART_COLORS, type ThemeColor } from './theme-colors';

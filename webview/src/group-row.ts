@@ -4,8 +4,8 @@
 
 import type { Checkbox } from '@vscode/webview-ui-toolkit';
 import { element, setText } from './dom';
-import { formatParameterCount } from './format-figures';
-import { formatLearningRate, parseLearningRate } from './learning-rate-text';
+import { formatLearningRate, formatParameterCount } from '../../src/core/vocabulary/format';
+import { parseLearningRate } from './learning-rate-text';
 import { createValidatedField, type ValidatedField } from './validated-field';
 
 /** How much of a row is frozen: the encoder row stands for many groups, so it can be partly frozen. */

@@ -20,10 +20,3 @@ export function parseDecayFactor(text: string): ParsedRate {
   const value = DECIMAL.test(text) ? Number(text) : NaN;
   return value > 0 && value <= 1 ? { ok: true, value } : { ok: false, error: DECAY_FACTOR_ERROR };
 }
-
-/** 0.00002 -> "2e-5", 0.05 -> "0.05"; rounding noise from decay products (2.0000000000000003e-5) is dropped. */
-export function formatLearningRate(rate: number): string {
-  if (rate === 0) return '0';
-  const rounded = Number(rate.toPrecision(4));
-  return rounded < 0.01 ? rounded.toExponential() : String(rounded);
-}

@@ -3,7 +3,7 @@
 
 import type { RunHeader } from '../../src/protocol/panel-messages';
 import { element, setText } from './dom';
-import { formatDuration } from './format-figures';
+import { formatDuration } from '../../src/core/vocabulary/format';
 import { postToHost } from './vscode-api';
 
 export interface RunHeaderView {

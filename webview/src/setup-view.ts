@@ -3,7 +3,7 @@
 
 import type { HostToWebview } from '../../src/protocol/panel-messages';
 import { element, setText } from './dom';
-import { formatParameterCount } from './format-figures';
+import { formatParameterCount } from '../../src/core/vocabulary/format';
 import { createScenarioButtons } from './scenario-buttons';
 import { createSetupTree } from './setup-tree';
 

@@ -3,25 +3,9 @@
 
 import type { Variable } from '@tensorflow/tfjs';
 import { ThawError } from '../errors';
+import { GROUP_ALIASES, allGroupNames, expandGroupTargets, type GroupName } from '../../core/vocabulary/groups';
 
-export const HEAD_NAMES = ['task_a_head', 'task_b_head'] as const;
-export type HeadName = (typeof HEAD_NAMES)[number];
-
-/** `embeddings`, `layer.0` ... `layer.N-1`, `task_a_head`, `task_b_head`. */
-export type GroupName = 'embeddings' | `layer.${number}` | HeadName;
-
-/** Names that stand for several groups at once. */
-export const GROUP_ALIASES = ['encoder', 'heads'] as const;
-export type GroupAlias = (typeof GROUP_ALIASES)[number];
-
-/** The groups of a model with `numLayers` encoder layers, in display order. */
-export function allGroupNames(numLayers: number): GroupName[] {
-  return ['embeddings', ...encoderLayerGroups(numLayers), ...HEAD_NAMES];
-}
-
-function encoderLayerGroups(numLayers: number): GroupName[] {
-  return Array.from({ length: numLayers }, (_, index): GroupName => `layer.${index}`);
-}
+export { HEAD_NAMES, GROUP_ALIASES, allGroupNames, type GroupName, type HeadName, type GroupAlias } from '../../core/vocabulary/groups';
 
 /**
  * Expands group names and aliases into distinct group names, in display order.
@@ -31,14 +15,9 @@ function encoderLayerGroups(numLayers: number): GroupName[] {
  */
 export function resolveGroupNames(names: readonly string[], numLayers: number): GroupName[] {
   const valid = allGroupNames(numLayers);
-  const chosen = new Set<GroupName>();
-  for (const name of names) {
-    if (name === 'encoder') ['embeddings', ...encoderLayerGroups(numLayers)].forEach((group) => chosen.add(group as GroupName));
-    else if (name === 'heads') HEAD_NAMES.forEach((group) => chosen.add(group));
-    else if ((valid as string[]).includes(name)) chosen.add(name as GroupName);
-    else throw new ThawError(`unknown parameter group "${name}"; valid: ${[...valid, ...GROUP_ALIASES].join(', ')}`);
-  }
-  return valid.filter((group) => chosen.has(group));
+  const { groups, unknown } = expandGroupTargets(names, valid);
+  if (unknown.length > 0) throw new ThawError(`unknown parameter group "${unknown[0]}"; valid: ${[...valid, ...GROUP_ALIASES].join(', ')}`);
+  return groups;
 }
 
 /** A trainable weight with its Hugging Face name and its group. */

@@ -1,4 +1,14 @@
-// How the panel writes numbers: short, and the same everywhere.
+// How Thaw writes its numbers, the same in the Model view, the panel and the CLI. Browser-safe.
+
+/**
+ * 2e-5 rather than 0.00002, as learning rates are written in papers and configs; rounding noise
+ * from decay products (1.4580000000000003e-5) is dropped at four significant digits.
+ */
+export function formatLearningRate(rate: number): string {
+  if (rate === 0) return '0';
+  const rounded = Number(rate.toPrecision(4));
+  return rounded < 0.01 ? rounded.toExponential() : String(rounded);
+}
 
 /** 8512 -> "8.5k", 70_400_000 -> "70.4M"; below 1000 the exact count. */
 export function formatParameterCount(count: number): string {
@@ -20,7 +30,7 @@ export function formatDuration(milliseconds: number): string {
   return `${seconds}s`;
 }
 
-/** A metric in a hover legend: four significant digits are plenty to compare runs. */
+/** A metric in a legend or a table: four significant digits are plenty to compare runs. */
 export function formatMetric(value: number): string {
   return Number(value.toPrecision(4)).toString();
 }
