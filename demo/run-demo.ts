@@ -8,7 +8,7 @@ import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ProgressLine } from '../src/trainer/cli/progress-line';
 import { TrainingProgress } from '../src/trainer/cli/training-progress';
-import { messageOf } from '../src/trainer/errors';
+import { messageOf } from '../src/core/errors';
 import { MINILM_SHAPE, generateModelFolder } from '../src/trainer/init/generate-model-folder';
 import { fetchHubModel } from '../src/trainer/model/hub';
 import type { TrainerEvent } from '../src/protocol/trainer-events';

@@ -14,7 +14,8 @@ export const GroupRow = z.strictObject({
   group: z.string(),
   parameterCount: z.number().int().min(0),
   frozen: z.boolean(),
-  learningRate: z.number().min(0),
+  learningRate: z.number().min(0).optional(),
+  learningRateFrom: z.enum(['group', 'alias']).optional(),
 });
 export type GroupRow = z.infer<typeof GroupRow>;
 
@@ -43,6 +44,9 @@ export const HostToWebview = z.discriminatedUnion('type', [
     totalParameters: z.number().int().min(0),
     training: z.boolean(),
     experiment: z.string().optional(),
+    phases: z.array(z.strictObject({ name: z.string(), hasRun: z.boolean() })),
+    selectedPhase: z.string().optional(),
+    problem: z.strictObject({ message: z.string(), line: z.number().int().min(1).optional() }).optional(),
   }),
   /** Trainer events since the last message (at most ~10 messages a second); `reset` first clears the charts. */
   z.strictObject({ type: z.literal('run'), reset: z.boolean(), header: RunHeader.optional(), events: z.array(TrainerEvent) }),
@@ -56,7 +60,8 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   /** Layer-wise LR decay: the top layer gets `base`, each lower layer (then the embeddings) x `factor`. */
   z.strictObject({ type: z.literal('setLayerDecay'), base: learningRate, factor: z.number().gt(0).max(1) }),
   z.strictObject({ type: z.literal('applyScenario'), scenario: z.enum(SCENARIO_NAMES) }),
-  z.strictObject({ type: z.literal('start'), phase: z.enum(['warm-up', 'fine-tune']) }),
+  z.strictObject({ type: z.literal('start'), phase: z.string().min(1) }),
+  z.strictObject({ type: z.literal('selectPhase'), phase: z.string().min(1) }),
   z.strictObject({ type: z.literal('stop') }),
   /** The benchmark's figures, measured in the webview. */
   z.strictObject({ type: z.literal('renderTiming'), firstPaintMs: z.number().min(0), updateMs: z.array(z.number().min(0)), points: z.number().int().min(0) }),

@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { initBackend } from '../../src/trainer/backend/tensorflow';
-import { ThawError } from '../../src/trainer/errors';
+import { ThawError } from '../../src/core/errors';
 import { EventSink } from '../../src/trainer/train/event-sink';
 import { runTraining } from '../../src/trainer/train/run-training';
 import { temporaryFolder } from '../helpers/tiny-model';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import type { Tensor, Variable } from '@tensorflow/tfjs';
 import { initBackend, tf } from '../../src/trainer/backend/tensorflow';
-import { ThawError } from '../../src/trainer/errors';
+import { ThawError } from '../../src/core/errors';
 import { parseSafetensors, serializeSafetensors } from '../../src/trainer/model/safetensors';
 import { AdamW, type ParameterUpdate } from '../../src/trainer/optim/adamw';
 import { parseOptimizerState, serializeOptimizerState } from '../../src/trainer/optim/optimizer-state-file';

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ThawError } from '../../src/trainer/errors';
-import { experimentJsonSchema } from '../../src/trainer/experiment/experiment-json-schema';
-import { loadExperiment, parseExperiment } from '../../src/trainer/experiment/load-experiment';
-import { resolvePhase } from '../../src/trainer/experiment/resolve-phase';
+import { ThawError } from '../../src/core/errors';
+import { experimentJsonSchema } from '../../src/core/experiment/experiment-json-schema';
+import { loadExperiment, parseExperiment } from '../../src/core/experiment/load-experiment';
+import { resolvePhase } from '../../src/core/experiment/resolve-phase';
 import { allGroupNames } from '../../src/trainer/model/parameter-groups';
 
 const BASE = { model: './models/tiny', tasks: { a: { name: 'questions', train: 'a.csv' } } };

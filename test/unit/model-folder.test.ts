@@ -6,7 +6,7 @@ import { cpSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { initBackend } from '../../src/trainer/backend/tensorflow';
-import { ThawError } from '../../src/trainer/errors';
+import { ThawError } from '../../src/core/errors';
 import { loadSentenceModel } from '../../src/trainer/model/load-sentence-model';
 import { parseSafetensors, serializeSafetensors, type TensorToWrite } from '../../src/trainer/model/safetensors';
 import { saveModelFolder } from '../../src/trainer/model/save-model-folder';

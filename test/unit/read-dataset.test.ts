@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { ThawError } from '../../src/trainer/errors';
-import { checkLabels, labelsOf } from '../../src/trainer/data/label-set';
-import { readDataset, type Dataset, type DatasetColumns } from '../../src/trainer/data/read-dataset';
+import { ThawError } from '../../src/core/errors';
+import { checkLabels, labelsOf } from '../../src/core/data/label-set';
+import { readDataset, type Dataset, type DatasetColumns } from '../../src/core/data/read-dataset';
 
 // Compiled tests run from <outDir>/test/unit/, three levels below the repository.
 const demoData = path.resolve(__dirname, '../../../demo/data');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ThawError } from '../../src/trainer/errors';
+import { ThawError } from '../../src/core/errors';
 import { encodeFloats, parseSafetensors, serializeSafetensors, toFloat32 } from '../../src/trainer/model/safetensors';
 
 /** A safetensors file assembled by hand from a header object and data bytes. */

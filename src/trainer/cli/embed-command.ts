@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { initBackend } from '../backend/tensorflow';
-import { UsageError } from '../errors';
+import { UsageError } from '../../core/errors';
 import { embedSentences } from '../embed-sentences';
-import { readTextLines } from '../io/read-text-lines';
+import { readTextLines } from '../../core/io/read-text-lines';
 import { describeLoadProgress, loadSentenceModel } from '../model/load-sentence-model';
 import { integerOption } from './options';
 import { ProgressLine } from './progress-line';

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError } from '../errors';
+import { UsageError } from '../../core/errors';
 import { MINILM_SHAPE, generateModelFolder, type TokenizerSource } from '../init/generate-model-folder';
-import { readTextLines } from '../io/read-text-lines';
+import { readTextLines } from '../../core/io/read-text-lines';
 import { integerOption } from './options';
 
 const HELP = `Usage: thaw init-model --out DIR [--layers L] [--hidden H] [--heads A] [--intermediate I]

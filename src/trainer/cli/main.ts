@@ -2,11 +2,11 @@
 // `thaw`: the engine's command line. People read stderr (progress, the backend in use, errors);
 // programs read stdout (JSON lines).
 
-import { ThawError, UsageError } from '../errors';
+import { ThawError, UsageError } from '../../core/errors';
 import { runEmbedCommand } from './embed-command';
 import { runInitModelCommand } from './init-model-command';
 import { runTrainCommand } from './train-command';
-import { experimentJsonSchema } from '../experiment/experiment-json-schema';
+import { experimentJsonSchema } from '../../core/experiment/experiment-json-schema';
 
 const USAGE = `Usage: thaw <command> [options]
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors';
+import { UsageError } from '../../core/errors';
 
 /** A required integer option, within bounds; the error names the option. */
 export function integerOption(value: string | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseHostToTrainer, type TrainerEvent } from '../../protocol/trainer-events';
-import { UsageError } from '../errors';
-import { PRESET_NAMES, type PresetName } from '../experiment/experiment-schema';
+import { UsageError } from '../../core/errors';
+import { PRESET_NAMES, type PresetName } from '../../core/experiment/experiment-schema';
 import { EventSink } from '../train/event-sink';
 import { runTraining } from '../train/run-training';
 import type { StopSignal } from '../train/trainer';

@@ -2,11 +2,12 @@
 // inferred from the training data, and token ids from the model's tokenizer.
 
 import type { TaskKey } from '../../protocol/trainer-events';
-import type { TaskConfig } from '../experiment/experiment-schema';
 import type { HeadName } from '../model/parameter-groups';
 import type { SentenceTokenizer } from '../model/tokenizer';
-import { checkLabels, labelsOf } from './label-set';
-import { readDataset, type Dataset } from './read-dataset';
+import type { Dataset } from '../../core/data/read-dataset';
+import type { TaskDatasets } from '../../core/data/task-datasets';
+
+export { readTaskDatasets, type TaskDatasets } from '../../core/data/task-datasets';
 
 export interface TaskSplit {
   readonly file: string;
@@ -24,24 +25,6 @@ export interface TaskData {
   readonly labels: readonly string[];
   readonly train: TaskSplit;
   readonly validation?: TaskSplit;
-}
-
-/** The task's datasets, read and checked, before a tokenizer is at hand. */
-export interface TaskDatasets {
-  readonly key: TaskKey;
-  readonly config: TaskConfig;
-  readonly labels: string[];
-  readonly train: Dataset;
-  readonly validation?: Dataset;
-}
-
-export async function readTaskDatasets(key: TaskKey, config: TaskConfig): Promise<TaskDatasets> {
-  const columns = { text: config.textColumn, label: config.labelColumn };
-  const train = await readDataset(config.train, columns);
-  const labels = labelsOf(train);
-  const validation = config.validation === undefined ? undefined : await readDataset(config.validation, columns);
-  if (validation !== undefined) checkLabels(validation, labels, train.file);
-  return { key, config, labels, train, validation };
 }
 
 export function tokenizeTask(datasets: TaskDatasets, tokenizer: SentenceTokenizer, maxSeqLength: number): TaskData {

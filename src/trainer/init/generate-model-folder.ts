@@ -4,11 +4,12 @@
 
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ThawError } from '../errors';
-import { writeFileAtomic } from '../io/atomic-write';
-import { parseBertConfig, type BertConfig } from '../model/bert-config';
-import { encoderWeightSpecs, poolerWeightSpecs } from '../model/bert-weights';
-import { COMPANION_FILES, POOLING_CONFIG_FILE, WEIGHTS_FILE, readJson } from '../model/model-folder';
+import { ThawError } from '../../core/errors';
+import { writeFileAtomic } from '../../core/io/atomic-write';
+import { parseBertConfig, type BertConfig } from '../../core/model/bert-config';
+import { encoderWeightSpecs, poolerWeightSpecs } from '../../core/model/bert-weights';
+import { COMPANION_FILES, POOLING_CONFIG_FILE, WEIGHTS_FILE } from '../model/model-folder';
+import { readJson } from '../../core/io/read-json';
 import { elementCount, encodeFloats, serializeSafetensors, type TensorToWrite } from '../model/safetensors';
 import { meanPoolingConfig } from '../model/save-model-folder';
 import { SeededNormal, initialValues } from './seeded-random';

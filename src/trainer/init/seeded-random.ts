@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import type { Initializer } from '../model/bert-weights';
+import type { Initializer } from '../../core/model/bert-weights';
 
 /** A reproducible source of normal(0, 1) samples (Box-Muller over a seeded uniform stream). */
 export class SeededNormal {

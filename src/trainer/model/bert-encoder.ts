@@ -4,7 +4,7 @@
 import type { Rank, Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D } from '@tensorflow/tfjs';
 import { tf } from '../backend/tensorflow';
 import { embeddingLookup, plainMatMul, swapLastAxes } from '../backend/trainable-ops';
-import { headSize, type BertConfig } from './bert-config';
+import { headSize, type BertConfig } from '../../core/model/bert-config';
 import { DropoutPlan } from './dropout';
 import type { GroupName, ParameterSet } from './parameter-groups';
 

@@ -4,10 +4,10 @@
 // folder; with no network the error says how to point at a local folder instead.
 
 import { existsSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { ThawError, messageOf } from '../errors';
-import { writeFileAtomic } from '../io/atomic-write';
+import { ThawError, messageOf } from '../../core/errors';
+import { writeFileAtomic } from '../../core/io/atomic-write';
+import { hubCacheFolder, hubEndpoint } from '../../core/model/hub-paths';
 import { importTransformers, type TransformersEnv } from './tokenizer';
 
 /** Progress of one file's download, in bytes (`total` is 0 when the server does not say). */
@@ -20,29 +20,13 @@ export interface DownloadProgress {
 const REQUIRED_FILES = ['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json'];
 const OPTIONAL_FILES = ['special_tokens_map.json', 'vocab.txt', 'modules.json', 'sentence_bert_config.json', '1_Pooling/config.json'];
 
-/** "owner/name" or "name" with the characters the hub allows. */
-export function looksLikeHubId(source: string): boolean {
-  return /^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*)?$/.test(source) && !source.includes('..');
-}
-
-/** The hub's address: HF_ENDPOINT when set (as in Python's huggingface_hub), else huggingface.co. */
-export function hubEndpoint(): string {
-  const endpoint = process.env.HF_ENDPOINT ?? 'https://huggingface.co';
-  return endpoint.endsWith('/') ? endpoint : `${endpoint}/`;
-}
-
-/** Where downloaded models live: THAW_CACHE, else ~/.cache/thaw. */
-export function cacheRoot(): string {
-  return process.env.THAW_CACHE ?? path.join(os.homedir(), '.cache', 'thaw');
-}
-
 /**
  * The local folder holding hub model `repoId`, downloading what is not cached yet.
  *
  * @example const folder = await fetchHubModel('sentence-transformers/paraphrase-MiniLM-L6-v2', p => ...)
  */
 export async function fetchHubModel(repoId: string, onProgress?: (progress: DownloadProgress) => void): Promise<string> {
-  const folder = path.join(cacheRoot(), 'hub', ...repoId.split('/'));
+  const folder = hubCacheFolder(repoId);
   if (REQUIRED_FILES.every((file) => existsSync(path.join(folder, file)))) return folder;
 
   const { env, getModelFile } = await hubClient();

@@ -2,8 +2,9 @@
 // progress reported through a callback (transformers.js' pipeline() does the same).
 
 import { existsSync } from 'node:fs';
-import { ThawError } from '../errors';
-import { fetchHubModel, looksLikeHubId, type DownloadProgress } from './hub';
+import { ThawError } from '../../core/errors';
+import { looksLikeHubId } from '../../core/model/hub-paths';
+import { fetchHubModel, type DownloadProgress } from './hub';
 import { encoderParameters, headParameters } from './load-weights';
 import { readModelFolder } from './model-folder';
 import { ParameterSet, type HeadName } from './parameter-groups';

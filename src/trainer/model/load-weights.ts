@@ -1,9 +1,9 @@
 // Turning the tensors of a model folder into named, grouped tf.Variables.
 
 import { tf } from '../backend/tensorflow';
-import { ThawError } from '../errors';
+import { ThawError } from '../../core/errors';
 import { SeededNormal, initialValues } from '../init/seeded-random';
-import { encoderWeightSpecs, headWeightSpecs, type WeightSpec } from './bert-weights';
+import { encoderWeightSpecs, headWeightSpecs, type WeightSpec } from '../../core/model/bert-weights';
 import { HEADS_FILE, WEIGHTS_FILE, type ModelFolder } from './model-folder';
 import { HEAD_NAMES, type HeadName, type NamedParameter } from './parameter-groups';
 import { toFloat32, type SafetensorsContents, type SafetensorsTensor } from './safetensors';

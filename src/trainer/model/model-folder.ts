@@ -4,8 +4,9 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ThawError, messageOf } from '../errors';
-import { parseBertConfig, type BertConfig } from './bert-config';
+import { ThawError } from '../../core/errors';
+import { parseBertConfig, type BertConfig } from '../../core/model/bert-config';
+import { readJson } from '../../core/io/read-json';
 import { parseSafetensors, type SafetensorsContents } from './safetensors';
 
 export const WEIGHTS_FILE = 'model.safetensors';
@@ -48,21 +49,6 @@ export async function readModelFolder(folder: string): Promise<ModelFolder> {
     heads: await readOptionalSafetensors(path.join(folder, HEADS_FILE)),
     maxSeqLength: await readMaxSeqLength(folder, config),
   };
-}
-
-/** Parses a JSON file; `missingHint` says why the file is needed when it does not exist. */
-export async function readJson(file: string, missingHint: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch {
-    throw new ThawError(`missing: ${missingHint}`, file);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new ThawError(`not valid JSON (${messageOf(error)})`, file);
-  }
 }
 
 async function readWeights(folder: string): Promise<SafetensorsContents> {

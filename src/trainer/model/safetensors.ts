@@ -4,7 +4,7 @@
 // file fails here with a message that names it, not later as a wrong shape or NaN weights.
 
 import { endianness } from 'node:os';
-import { ThawError } from '../errors';
+import { ThawError } from '../../core/errors';
 import { bfloat16BitsToFloat, floatToHalfBits, halfBitsToFloat } from './float16';
 
 /** Bytes per element of each dtype the format defines. */

@@ -4,7 +4,7 @@
 
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../io/atomic-write';
+import { writeFileAtomic } from '../../core/io/atomic-write';
 import { labelsMetadataKey } from './load-weights';
 import { COMPANION_FILES, HEADS_FILE, POOLING_CONFIG_FILE, WEIGHTS_FILE } from './model-folder';
 import { HEAD_NAMES, type NamedParameter } from './parameter-groups';

@@ -5,7 +5,7 @@ import type { Tensor2D } from '@tensorflow/tfjs';
 import { tf } from '../backend/tensorflow';
 import { plainMatMul, swapLastAxes } from '../backend/trainable-ops';
 import type { PaddedBatch } from '../data/padded-batch';
-import type { BertConfig } from './bert-config';
+import type { BertConfig } from '../../core/model/bert-config';
 import { BertEncoder, type EncoderInputs, type EncoderOutput } from './bert-encoder';
 import { DropoutPlan } from './dropout';
 import { meanPool } from './mean-pooling';

@@ -3,7 +3,7 @@
 
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { ThawError, messageOf } from '../errors';
+import { ThawError, messageOf } from '../../core/errors';
 
 export interface SentenceTokenizer {
   /** Token ids with [CLS] ... [SEP], truncated to `maxLength` tokens in all. */

@@ -5,7 +5,7 @@
 
 import type { Tensor, Variable } from '@tensorflow/tfjs';
 import { tf } from '../backend/tensorflow';
-import { ThawError } from '../errors';
+import { ThawError } from '../../core/errors';
 import { elementCount } from '../model/safetensors';
 
 export interface AdamWOptions {

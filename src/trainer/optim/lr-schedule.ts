@@ -1,4 +1,4 @@
-import type { Phase } from '../experiment/experiment-schema';
+import type { Phase } from '../../core/experiment/experiment-schema';
 
 /**
  * The multiplier on each base learning rate at a phase's optimizer step `step` (0-based) of

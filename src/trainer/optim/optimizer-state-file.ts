@@ -4,7 +4,7 @@
 // since the format only allows string metadata. F32 bytes are copied verbatim both ways, so
 // a resumed run continues bit for bit.
 
-import { ThawError } from '../errors';
+import { ThawError } from '../../core/errors';
 import { encodeFloats, parseSafetensors, serializeSafetensors, toFloat32, type SafetensorsTensor, type TensorToWrite } from '../model/safetensors';
 import { resolveAdamWOptions, type AdamWOptions, type OptimizerStateEntry } from './adamw';
 

@@ -7,9 +7,9 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { ThawError } from '../errors';
-import { writeFileAtomic } from '../io/atomic-write';
-import { readJson } from '../model/model-folder';
+import { ThawError } from '../../core/errors';
+import { writeFileAtomic } from '../../core/io/atomic-write';
+import { readJson } from '../../core/io/read-json';
 import { saveModelFolder } from '../model/save-model-folder';
 import type { SentenceModel } from '../model/sentence-model';
 import type { AdamW, AdamWOptions, OptimizerStateEntry } from '../optim/adamw';

@@ -8,7 +8,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { tf } from '../backend/tensorflow';
 import { lengthBucketedBatches, padBatch } from '../data/padded-batch';
-import { writeFileAtomic } from '../io/atomic-write';
+import { writeFileAtomic } from '../../core/io/atomic-write';
 import type { SentenceModel } from '../model/sentence-model';
 
 const DIGEST_BYTES = 32;

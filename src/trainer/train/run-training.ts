@@ -5,17 +5,17 @@
 import { TASK_KEYS } from '../../protocol/trainer-events';
 import { initBackend } from '../backend/tensorflow';
 import { readTaskDatasets, tokenizeTask, type TaskDatasets } from '../data/task-data';
-import { ThawError, messageOf } from '../errors';
-import type { PresetName } from '../experiment/experiment-schema';
-import { loadExperiment, type ResolvedExperiment } from '../experiment/load-experiment';
-import { resolvePhase } from '../experiment/resolve-phase';
+import { ThawError, messageOf } from '../../core/errors';
+import type { PresetName } from '../../core/experiment/experiment-schema';
+import { loadExperiment, type ResolvedExperiment } from '../../core/experiment/load-experiment';
+import { resolvePhase } from '../../core/experiment/resolve-phase';
 import { describeLoadProgress, loadSentenceModel } from '../model/load-sentence-model';
 import type { HeadName } from '../model/parameter-groups';
 import type { HeadSpec } from '../model/sentence-model';
 import { AdamW } from '../optim/adamw';
 import { readLatestCheckpoint, type LoadedCheckpoint, type RunPosition } from './checkpoint';
 import type { EventSink } from './event-sink';
-import { createRunFolder, readRunExperiment } from './run-folder';
+import { createRunFolder, readRunExperiment } from '../../core/runs/run-folder';
 import { Trainer, type RunStatus, type StopSignal } from './trainer';
 
 export interface TrainOptions {

@@ -3,7 +3,7 @@
 // name can only be spelt one way.
 
 import type { BertConfig } from './bert-config';
-import type { GroupName } from './parameter-groups';
+import type { GroupName } from '../vocabulary/groups';
 
 /** BERT's initialization (Hugging Face `_init_weights`): normal(0, initializer_range), LayerNorm 1/0. */
 export type Initializer = 'normal' | 'ones' | 'zeros';

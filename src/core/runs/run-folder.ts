@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { ThawError } from '../errors';
 import { parseExperiment, type ResolvedExperiment } from '../experiment/load-experiment';
 import { writeFileAtomic } from '../io/atomic-write';
-import { readJson } from '../model/model-folder';
+import { readJson } from '../io/read-json';
 
 export const EXPERIMENT_FILE = 'experiment.json';
 

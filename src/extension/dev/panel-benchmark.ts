@@ -2,10 +2,9 @@
 // postMessage, the webview's charts), as fast as a trainer could send them. The webview
 // measures time to first paint and each update's render time and sends them back.
 
-import { writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TrainingPanel } from './training-panel';
+import type { TrainingPanel } from '../panel/training-panel';
+import { writeE2eFigure } from './dev-hooks';
 
 const STEPS = 100_000;
 
@@ -40,6 +39,5 @@ export function reportBenchmark(timing: { firstPaintMs: number; updateMs: number
   };
   output.appendLine(`[thaw] panel benchmark: ${JSON.stringify(summary)}`);
   void vscode.window.showInformationMessage(`Thaw: panel benchmark: ${summary.points} points, first paint ${summary.firstPaintMs} ms, update ${summary.updateMsMedian.toFixed(1)} ms median, ${summary.updateMsMax.toFixed(1)} ms max.`);
-  const report = process.env.THAW_E2E_REPORT;
-  if (report !== undefined) writeFileSync(path.join(path.dirname(report), 'panel-benchmark.json'), JSON.stringify(summary));
+  writeE2eFigure('panel-benchmark.json', summary);
 }

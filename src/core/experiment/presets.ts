@@ -8,9 +8,9 @@ import type { Experiment, PhaseInput, PresetName } from './experiment-schema';
  * learns fast (1e-2, as for a logistic-regression probe); once the encoder trains, heads slow
  * to 1e-3 and the pretrained encoder moves at 2e-5 (BERT's fine-tuning range).
  */
-const PROBE_LR = 1e-2;
-const HEAD_LR = 1e-3;
-const ENCODER_LR = 2e-5;
+export const PROBE_LR = 1e-2;
+export const HEAD_LR = 1e-3;
+export const ENCODER_LR = 2e-5;
 
 export const PRESETS: Readonly<Record<PresetName, readonly PhaseInput[]>> = {
   // Sanity check / static embeddings: nothing trains, metrics of the model as it is.

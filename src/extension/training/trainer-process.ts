@@ -2,10 +2,8 @@
 // one run at a time, its events received over IPC and validated before anyone sees them.
 
 import { fork, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync } from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TrainerEvent } from '../protocol/trainer-events';
+import type { TrainerEvent } from '../../protocol/trainer-events';
 
 export interface TrainerExit {
   readonly code: number | null;
@@ -26,6 +24,9 @@ export class TrainerProcess implements vscode.Disposable {
   private exited: Promise<void> = Promise.resolve();
   private readonly eventEmitter = new vscode.EventEmitter<TrainerEvent>();
   private readonly exitEmitter = new vscode.EventEmitter<TrainerExit>();
+  private readonly startEmitter = new vscode.EventEmitter<void>();
+  /** Fires once a run's process is started. */
+  readonly onStart = this.startEmitter.event;
   /** Every valid event of the current run. */
   readonly onEvent = this.eventEmitter.event;
   /** Fires once the process is gone. */
@@ -41,14 +42,14 @@ export class TrainerProcess implements vscode.Disposable {
     return this.child !== undefined;
   }
 
-  /** Starts `thaw train <experimentFile>`; refuses while a run is going. */
-  async start(experimentFile: string): Promise<void> {
+  /** Starts `thaw <args>` (e.g. train FILE --phase NAME); refuses while a run is going. */
+  async start(args: readonly string[]): Promise<void> {
     if (this.child !== undefined) throw new Error('a training run is already going; stop it first');
     // The validators (zod) load on the first run, not during activation.
-    const { parseTrainerEvent } = await import('../protocol/trainer-events.js');
+    const { parseTrainerEvent } = await import('../../protocol/trainer-events.js');
     const execPath = this.nodePath() || process.execPath;
     // In VS Code's Electron extension host, ELECTRON_RUN_AS_NODE makes execPath a plain Node.
-    const child = fork(this.cliPath, ['train', experimentFile], {
+    const child = fork(this.cliPath, [...args], {
       execPath,
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -57,7 +58,8 @@ export class TrainerProcess implements vscode.Disposable {
     });
     this.child = child;
     this.runFolder = undefined;
-    this.output.appendLine(`[thaw] started the trainer (pid ${child.pid ?? '?'}): ${execPath} ${this.cliPath} train ${experimentFile}`);
+    this.startEmitter.fire();
+    this.output.appendLine(`[thaw] started the trainer (pid ${child.pid ?? '?'}): ${execPath} ${this.cliPath} ${args.join(' ')}`);
     let lastEvent: TrainerEvent | undefined;
     let lastError: string | undefined;
     let stderrTail = '';
@@ -85,7 +87,6 @@ export class TrainerProcess implements vscode.Disposable {
         // The trainer's own error event says most; else how it ended: killed, or its last stderr line.
         const ended = signal !== null ? `the trainer was killed (${signal})` : (stderrTail.trim().split('\n').at(-1) ?? `the trainer exited with code ${code}`);
         const exit = { code, signal, lastEvent, lastError: lastError ?? (code === 0 ? undefined : ended) };
-        if (lastEvent !== undefined && lastEvent.type !== 'run-end') this.markFailed(lastEvent, exit);
         this.exitEmitter.fire(exit);
         resolve();
       });
@@ -101,15 +102,6 @@ export class TrainerProcess implements vscode.Disposable {
     const timer = setTimeout(() => this.signal(child, 'SIGKILL'), 10 * KILL_AFTER_MS);
     await this.exited;
     clearTimeout(timer);
-  }
-
-  /** A trainer that died without a run-end leaves one in its run, so the run reads as failed. */
-  private markFailed(lastEvent: TrainerEvent, exit: TrainerExit): void {
-    const folder = this.runFolder;
-    if (folder === undefined || !existsSync(folder)) return;
-    const event = { type: 'run-end', status: 'failed', globalStep: 'globalStep' in lastEvent ? lastEvent.globalStep : 0, elapsedMs: 0, time: new Date().toISOString() };
-    appendFileSync(path.join(folder, 'events.jsonl'), `${JSON.stringify(event)}\n`);
-    this.output.appendLine(`[thaw] the trainer ended without finishing its run (${exit.signal ?? `code ${exit.code}`}); marked ${folder} failed`);
   }
 
   private signal(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -131,5 +123,6 @@ export class TrainerProcess implements vscode.Disposable {
     }
     this.eventEmitter.dispose();
     this.exitEmitter.dispose();
+    this.startEmitter.dispose();
   }
 }

@@ -2,7 +2,8 @@
 // every group that trains, and the settings that make no sense refused before anything runs.
 
 import { ThawError } from '../errors';
-import { HEAD_NAMES, resolveGroupNames, type GroupName } from '../model/parameter-groups';
+import { aliasOf, type GroupName } from '../vocabulary/groups';
+import { resolveGroupNames } from './group-names';
 import type { Phase } from './experiment-schema';
 
 export interface ResolvedPhase {
@@ -16,9 +17,6 @@ export interface ResolvedPhase {
   /** Nothing trains: losses and metrics only (evaluateOnly). */
   readonly trainsNothing: boolean;
 }
-
-const ENCODER_ALIAS = 'encoder';
-const HEADS_ALIAS = 'heads';
 
 /**
  * Resolves `phase` for a model whose groups are `groups` (heads only for configured tasks).
@@ -47,7 +45,7 @@ export function resolvePhase(phase: Phase, index: number, groups: readonly Group
   }
   const learningRates: Partial<Record<GroupName, number>> = {};
   for (const group of trainable) {
-    const alias = (HEAD_NAMES as readonly string[]).includes(group) ? HEADS_ALIAS : ENCODER_ALIAS;
+    const alias = aliasOf(group);
     const rate = phase.lr[group] ?? phase.lr[alias];
     if (rate === undefined) throw fail(`group ${group} trains but has no learning rate (set lr.${group} or lr.${alias})`);
     learningRates[group] = rate;

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ThawError } from '../errors';
-import { looksLikeHubId } from '../model/hub';
+import { looksLikeHubId } from '../model/hub-paths';
 import { Experiment, Phase, type PresetName } from './experiment-schema';
 import { presetPhases } from './presets';
 
@@ -45,6 +45,11 @@ export async function loadExperiment(file: string, preset?: PresetName): Promise
   } catch {
     throw new ThawError('experiment file does not exist', file);
   }
+  return parseExperimentText(text, file, preset);
+}
+
+/** Validates the text of an experiment file (as an editor holds it, saved or not). */
+export function parseExperimentText(text: string, file: string, preset?: PresetName): ResolvedExperiment {
   // Experiment files are JSON with comments (as VS Code's settings are): people annotate them.
   const errors: ParseError[] = [];
   const json = parseJsonc(text, errors, { allowTrailingComma: true }) as unknown;

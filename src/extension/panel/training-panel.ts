@@ -1,39 +1,47 @@
 // The training panel's host side: a webview with a nonce CSP whose only resources come from
 // media/, a handshake (the webview says `initialized`, the host sends nothing before), every
-// incoming message validated, and trainer events batched to it. retainContextWhenHidden is off:
-// when the panel is shown again or VS Code reloads, the webview asks and the host resends.
+// incoming message validated, and trainer events batched to it. Messages sent before the
+// handshake wait in a queue. retainContextWhenHidden is off: when the panel is shown again or
+// VS Code reloads, the webview asks and the host resends.
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { parseWebviewToHost, type HostToWebview, type WebviewToHost } from '../protocol/panel-messages';
-import type { TrainerEvent } from '../protocol/trainer-events';
+import { parseWebviewToHost, type HostToWebview, type WebviewToHost } from '../../protocol/panel-messages';
+import type { TrainerEvent } from '../../protocol/trainer-events';
+import { RunHeaderTracker } from '../../protocol/run-header';
+import { Disposable } from '../disposable';
 import { EventBatcher } from './event-batcher';
-import { RunHeaderTracker } from '../protocol/run-header';
 
 export const PANEL_VIEW_TYPE = 'thaw.panel';
 
 export interface PanelHost {
   /** A validated message from the webview (other than the handshake). */
   onMessage(message: Exclude<WebviewToHost, { type: 'initialized' }>): void;
-  /** The freeze state as the panel shows it, or undefined when there is no experiment. */
+  /** The selected phase as the panel shows it, or undefined when there is no experiment. */
   setup(): Extract<HostToWebview, { type: 'setup' }> | undefined;
   /** The newest run's events, read from its folder, for a panel that comes back after a reload. */
   history(): Promise<TrainerEvent[]>;
 }
 
-export class TrainingPanel implements vscode.Disposable {
+export class TrainingPanel extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
   private events: TrainerEvent[] = [];
   private header = new RunHeaderTracker();
-  private readonly batcher = new EventBatcher<TrainerEvent>((batch) => this.post({ type: 'run', reset: false, header: this.header.current, events: batch }));
-  private readonly disposables: vscode.Disposable[] = [];
+  /** What was sent before the webview's `initialized`: sent right after it, in order. */
+  private queued: HostToWebview[] = [];
+  private readonly batcher = this.track(new EventBatcher<TrainerEvent>((batch) => this.post({ type: 'run', reset: false, header: this.header.current, events: batch })));
+  /** The listeners of the current webview panel; replaced when another panel is attached. */
+  private panelListeners: vscode.Disposable[] = [];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly host: PanelHost,
     private readonly output: vscode.OutputChannel,
-  ) {}
+  ) {
+    super();
+    this.track({ dispose: () => this.detach() });
+  }
 
   /** Opens the panel, or brings it to the front. */
   show(): void {
@@ -51,10 +59,6 @@ export class TrainingPanel implements vscode.Disposable {
     this.attach(panel);
   }
 
-  get visible(): boolean {
-    return this.panel !== undefined;
-  }
-
   /** A trainer event of the current run; a run-start begins a new chart. */
   addEvent(event: TrainerEvent): void {
     if (event.type === 'run-start') {
@@ -65,6 +69,7 @@ export class TrainingPanel implements vscode.Disposable {
     }
     this.events.push(event);
     this.header.add(event);
+    // Before the handshake the events wait in this.events: the webview gets them all at once then.
     if (!this.ready) return;
     this.batcher.add(event);
     if (event.type === 'run-end') this.batcher.flush();
@@ -81,11 +86,12 @@ export class TrainingPanel implements vscode.Disposable {
   }
 
   private attach(panel: vscode.WebviewPanel): void {
+    this.detach();
     this.panel = panel;
     this.ready = false;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'thaw.svg');
     panel.webview.html = this.html(panel.webview);
-    this.disposables.push(
+    this.panelListeners.push(
       panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
       // Hidden and shown again: the webview was discarded and starts over with a handshake.
       panel.onDidChangeViewState(() => {
@@ -111,6 +117,10 @@ export class TrainingPanel implements vscode.Disposable {
     }
     if (this.events.length === 0) this.startRun(await this.host.history());
     this.ready = true;
+    const queued = this.queued;
+    this.queued = [];
+    // Every run message is carried by the reset below; the rest is sent as it was queued.
+    queued.filter((message) => message.type !== 'run').forEach((message) => this.post(message));
     this.sendSetup();
     this.post({ type: 'run', reset: true, header: this.header.current, events: this.events });
   }
@@ -123,7 +133,9 @@ export class TrainingPanel implements vscode.Disposable {
   }
 
   private post(message: HostToWebview): void {
-    if (this.panel !== undefined && this.ready) void this.panel.webview.postMessage(message);
+    if (this.panel === undefined) return;
+    if (this.ready) void this.panel.webview.postMessage(message);
+    else this.queued.push(message);
   }
 
   private html(webview: vscode.Webview): string {
@@ -149,9 +161,10 @@ export class TrainingPanel implements vscode.Disposable {
 </html>`;
   }
 
-  dispose(): void {
-    this.batcher.dispose();
+  private detach(): void {
+    this.panelListeners.forEach((listener) => void listener.dispose());
+    this.panelListeners = [];
+    this.queued = [];
     this.panel?.dispose();
-    this.disposables.forEach((disposable) => void disposable.dispose());
   }
 }

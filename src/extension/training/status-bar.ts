@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { TrainerEvent } from '../protocol/trainer-events';
+import type { TrainerEvent } from '../../protocol/trainer-events';
 
 /** The status bar while a run goes: phase, step and the latest losses; a click opens the panel. */
 export class TrainingStatusBar implements vscode.Disposable {

@@ -1,0 +1,194 @@
+// The selected experiment, kept as a snapshot of its file: the Model view and the panel draw
+// it, and their edits go back into the file as one undoable WorkspaceEdit, saved, comments
+// kept. It follows the editor (unsaved typing and undo show at once), the file on disk and the
+// runs that complete its phases. Only view state (the selected file and phase) is kept in
+// workspace state, never a second copy of what is frozen.
+
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { messageOf } from '../../core/errors';
+import { editPhase, type PhaseChange } from '../../core/experiment/phase-edits';
+import { changedRange } from '../../core/experiment/jsonc-edit';
+import { readModelGroups, type ModelGroups } from '../../core/model/model-groups';
+import { readRunRecords, type RunRecord } from '../../core/runs/run-listing';
+import { Disposable } from '../disposable';
+import { EXPERIMENT_GLOB, selectedExperiment } from './experiment-selection';
+import { buildSnapshot, groupNamesOf, type ExperimentSnapshot } from './experiment-snapshot';
+
+const PHASE_KEY = 'thaw.selectedPhase:';
+/** Earlier versions kept a freeze state per experiment in workspace state; the file holds it now. */
+const LEGACY_FREEZE_KEY = 'thaw.freezeState:';
+
+export class ExperimentSession extends Disposable {
+  private readonly changeEmitter = this.track(new vscode.EventEmitter<void>());
+  /** Fires after every change of the snapshot. */
+  readonly onDidChange = this.changeEmitter.event;
+  private current: ExperimentSnapshot | undefined;
+  private runs: RunRecord[] = [];
+  private readonly modelCache = new Map<string, Promise<ModelGroups>>();
+  private readonly diagnostics = this.track(vscode.languages.createDiagnosticCollection('thaw'));
+  private reloadTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly state: vscode.Memento) {
+    super();
+    const watcher = this.track(vscode.workspace.createFileSystemWatcher(EXPERIMENT_GLOB));
+    this.track(watcher.onDidCreate(() => this.scheduleReload()));
+    this.track(watcher.onDidDelete(() => this.scheduleReload()));
+    this.track(watcher.onDidChange((uri) => uri.fsPath === this.current?.file && this.scheduleReload()));
+    this.track(vscode.workspace.onDidChangeTextDocument((event) => event.document.uri.fsPath === this.current?.file && event.contentChanges.length > 0 && this.scheduleReload()));
+    this.track({ dispose: () => clearTimeout(this.reloadTimer) });
+    void this.dropLegacyState();
+  }
+
+  get snapshot(): ExperimentSnapshot | undefined {
+    return this.current;
+  }
+
+  /** Typing in the editor reloads once it pauses, not on every key. */
+  private scheduleReload(): void {
+    clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(() => void this.reload(), 150);
+  }
+
+  /** Reads the selected experiment again: its text, model groups and runs. */
+  async reload(options: { readonly runs?: boolean } = {}): Promise<ExperimentSnapshot | undefined> {
+    const file = await selectedExperiment(this.state);
+    if (file === undefined) {
+      this.current = undefined;
+      this.changeEmitter.fire();
+      return undefined;
+    }
+    const text = await this.textOf(file);
+    let snapshot = buildSnapshot({ file, text, runs: this.runs, chosenPhase: this.state.get<string>(PHASE_KEY + file) });
+    if (snapshot.experiment !== undefined) {
+      const experiment = snapshot.experiment;
+      if (options.runs !== false || file !== this.current?.file) this.runs = await this.readRuns(this.runsFolder(experiment.output));
+      let model: ModelGroups | undefined;
+      let modelProblem: string | undefined;
+      try {
+        model = await this.modelGroups(experiment);
+      } catch (error) {
+        modelProblem = messageOf(error);
+      }
+      snapshot = buildSnapshot({ file, text, runs: this.runs, chosenPhase: this.state.get<string>(PHASE_KEY + file), model, modelProblem });
+    }
+    this.current = snapshot;
+    this.showDiagnostics(snapshot);
+    this.changeEmitter.fire();
+    return snapshot;
+  }
+
+  /** The runs folder: the thaw.runsFolder setting, else the file's own `output`. */
+  runsFolder(output: string): string {
+    return this.runsFolderSetting() ?? output;
+  }
+
+  runsFolderSetting(): string | undefined {
+    const setting = vscode.workspace.getConfiguration('thaw').get<string>('runsFolder');
+    if (setting === undefined || setting === '') return undefined;
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+    return path.resolve(root, setting);
+  }
+
+  runRecords(): Promise<RunRecord[]> {
+    return Promise.resolve(this.runs);
+  }
+
+  private async readRuns(folder: string): Promise<RunRecord[]> {
+    // Reading run folders is reading files the workspace brought: only in a trusted one.
+    if (!vscode.workspace.isTrusted) return [];
+    return readRunRecords(folder).catch(() => []);
+  }
+
+  private modelGroups(experiment: NonNullable<ExperimentSnapshot['experiment']>): Promise<ModelGroups> {
+    // In an untrusted workspace nothing is fetched and no dataset is read: only config.json.
+    const trusted = vscode.workspace.isTrusted;
+    const key = JSON.stringify([experiment.model, experiment.tasks, trusted]);
+    let groups = this.modelCache.get(key);
+    if (groups === undefined) {
+      groups = readModelGroups(experiment, { fetchFromHub: trusted, readDatasets: trusted });
+      groups.catch(() => this.modelCache.delete(key));
+      this.modelCache.set(key, groups);
+    }
+    return groups;
+  }
+
+  private async textOf(file: string): Promise<string> {
+    const open = vscode.workspace.textDocuments.find((document) => document.uri.fsPath === file);
+    return open?.getText() ?? (await fs.readFile(file, 'utf8').catch(() => ''));
+  }
+
+  async selectPhase(phase: string): Promise<void> {
+    if (this.current === undefined) return;
+    await this.state.update(PHASE_KEY + this.current.file, phase);
+    await this.reload({ runs: false });
+  }
+
+  /** Writes `change` into the selected phase of the file; an invalid file refuses edits. */
+  async edit(change: PhaseChange): Promise<void> {
+    const snapshot = this.current;
+    if (snapshot === undefined) return;
+    if (snapshot.problem !== undefined || snapshot.selectedPhase === undefined) {
+      void vscode.window.showErrorMessage(`Thaw: ${path.basename(snapshot.file)} cannot be edited from the views: ${snapshot.problem?.message ?? 'it has no phases'}`);
+      return;
+    }
+    let result;
+    try {
+      result = editPhase(snapshot.text, snapshot.selectedPhase, groupNamesOf(snapshot), change, snapshot.file);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Thaw: ${messageOf(error)}`);
+      return;
+    }
+    await this.replaceText(result.text);
+    if (result.notice !== undefined) void vscode.window.showInformationMessage(`Thaw: ${result.notice}.`);
+  }
+
+  /** One WorkspaceEdit over the range that changed (so undo undoes it), then a save. */
+  async replaceText(text: string): Promise<void> {
+    const snapshot = this.current;
+    if (snapshot === undefined) return;
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(snapshot.file));
+    const before = document.getText();
+    const change = changedRange(before, text);
+    if (change.length > 0 || change.text !== '') {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(document.uri, new vscode.Range(document.positionAt(change.offset), document.positionAt(change.offset + change.length)), change.text);
+      if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`could not edit ${snapshot.file}`);
+    }
+    await document.save();
+    await this.reload({ runs: false });
+  }
+
+  /** Saves the experiment's editor, if it has unsaved changes (a start runs what is on disk). */
+  async save(): Promise<void> {
+    const file = this.current?.file;
+    const open = vscode.workspace.textDocuments.find((document) => document.uri.fsPath === file);
+    if (open?.isDirty === true) await open.save();
+  }
+
+  exists(file: string): boolean {
+    return existsSync(file);
+  }
+
+  private showDiagnostics(snapshot: ExperimentSnapshot): void {
+    this.diagnostics.clear();
+    const problems: vscode.Diagnostic[] = [];
+    if (snapshot.problem !== undefined) {
+      const line = Math.max(0, (snapshot.problem.line ?? 1) - 1);
+      problems.push(new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), snapshot.problem.message, vscode.DiagnosticSeverity.Error));
+    }
+    if (snapshot.modelProblem !== undefined) {
+      problems.push(new vscode.Diagnostic(new vscode.Range(0, 0, 0, 1), `model: ${snapshot.modelProblem}`, vscode.DiagnosticSeverity.Warning));
+    }
+    for (const diagnostic of problems) diagnostic.source = 'Thaw';
+    this.diagnostics.set(vscode.Uri.file(snapshot.file), problems);
+  }
+
+  private async dropLegacyState(): Promise<void> {
+    const legacy = this.state.keys().filter((key) => key.startsWith(LEGACY_FREEZE_KEY));
+    if (legacy.length === 0) return;
+    await Promise.all(legacy.map((key) => this.state.update(key, undefined)));
+    void vscode.window.showInformationMessage('Thaw: what is frozen now lives in the experiment file, phase by phase; the freeze state saved by an earlier version was dropped.');
+  }
+}

@@ -1,0 +1,96 @@
+// Starting and stopping training for the commands, the tree and the panel. It saves the file,
+// plans the start (pure: nothing changes on a refusal), asks which checkpoint when several
+// fit, writes an added phase into the file, then runs exactly `thaw train FILE --phase NAME
+// [--from CHECKPOINT]`, as the command line would. No 'vscode' here: the host's parts come in
+// through small interfaces, so this is unit-tested with stubs.
+
+import * as path from 'node:path';
+import type { RunRecord } from '../../core/runs/run-listing';
+import type { ExperimentSnapshot } from '../experiment/experiment-snapshot';
+import { planStart } from './start-plan';
+
+export interface TrainingUi {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  pick(title: string, items: readonly { readonly label: string; readonly detail?: string; readonly value: string }[]): Promise<string | undefined>;
+}
+
+export interface ExperimentAccess {
+  /** Saves the experiment file if it has unsaved changes. */
+  save(): Promise<void>;
+  /** The selected experiment as it is now on disk, or undefined when there is none. */
+  current(): Promise<ExperimentSnapshot | undefined>;
+  /** Replaces the file's text with one undoable edit, and saves it. */
+  replaceText(text: string): Promise<void>;
+  runs(): Promise<readonly RunRecord[]>;
+  runsFolderSetting(): string | undefined;
+  exists(file: string): boolean;
+}
+
+export interface TrainerLauncher {
+  readonly running: boolean;
+  start(args: readonly string[]): Promise<void>;
+}
+
+export class TrainingController {
+  constructor(
+    private readonly ui: TrainingUi,
+    private readonly experiment: ExperimentAccess,
+    private readonly trainer: () => Promise<TrainerLauncher>,
+  ) {}
+
+  /** Starts phase `phaseName` of the selected experiment; resolves once the trainer runs (or it was refused). */
+  async startPhase(phaseName: string): Promise<boolean> {
+    const trainer = await this.trainer();
+    if (trainer.running) {
+      this.ui.info('Thaw: a training run is already going. Stop it first.');
+      return false;
+    }
+    await this.experiment.save();
+    const snapshot = await this.experiment.current();
+    if (snapshot === undefined) {
+      this.ui.error('Thaw: no experiment to train. Create one with "Thaw: New Experiment".');
+      return false;
+    }
+    const plan = planStart(phaseName, { snapshot, runs: await this.experiment.runs(), runsFolderSetting: this.experiment.runsFolderSetting(), exists: (file) => this.experiment.exists(file) });
+    if ('refused' in plan) {
+      this.ui.warn(`Thaw: ${plan.refused}`);
+      return false;
+    }
+    let from: string | undefined = plan.fromCandidates[0];
+    if (plan.fromCandidates.length > 1) {
+      from = await this.ui.pick(
+        `Thaw: start "${phaseName}" from which checkpoint?`,
+        plan.fromCandidates.map((checkpoint) => ({ label: path.basename(path.dirname(path.dirname(checkpoint))), detail: checkpoint, value: checkpoint })),
+      );
+      if (from === undefined) return false;
+    }
+    if (plan.newText !== undefined) {
+      await this.experiment.replaceText(plan.newText);
+      if (plan.notice !== undefined) this.ui.info(`Thaw: ${plan.notice}.`);
+    }
+    await trainer.start([...plan.args, ...(from === undefined ? [] : ['--from', from])]);
+    this.ui.info(`Thaw: starting ${plan.summary}${from === undefined ? '' : ` From ${path.relative(path.dirname(path.dirname(path.dirname(from))), from)}.`}`);
+    return true;
+  }
+
+  /** Runs every phase of the selected experiment in one run, as `thaw train FILE` does. */
+  async runExperiment(): Promise<boolean> {
+    const trainer = await this.trainer();
+    if (trainer.running) {
+      this.ui.info('Thaw: a training run is already going. Stop it first.');
+      return false;
+    }
+    await this.experiment.save();
+    const snapshot = await this.experiment.current();
+    if (snapshot?.experiment === undefined) {
+      this.ui.error(`Thaw: ${snapshot?.problem?.message ?? 'no experiment to train'}`);
+      return false;
+    }
+    const output = this.experiment.runsFolderSetting();
+    await trainer.start(['train', snapshot.file, ...(output === undefined ? [] : ['--output', output])]);
+    this.ui.info(`Thaw: running every phase of ${path.basename(snapshot.file)}: ${snapshot.experiment.phases.map((phase) => phase.name).join(', ')}.`);
+    return true;
+  }
+}
