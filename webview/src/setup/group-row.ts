@@ -3,8 +3,8 @@
 // next `setup` message is what the row then shows.
 
 import type { Checkbox } from '@vscode/webview-ui-toolkit';
-import { element, setText } from './dom';
-import { formatLearningRate, formatParameterCount } from '../../src/core/vocabulary/format';
+import { element, setText } from '../shared/dom';
+import { formatLearningRate, formatParameterCount } from '../../../src/core/vocabulary/format';
 import { parseLearningRate } from './learning-rate-text';
 import { createValidatedField, type ValidatedField } from './validated-field';
 

@@ -1,7 +1,7 @@
 // Which parameter groups make up the encoder, and the order the setup tree lists groups in:
 // embeddings, then the layers bottom to top, then the task heads (the order data flows).
 
-import type { GroupRow } from '../../src/protocol/panel-messages';
+import type { GroupRow } from '../../../src/protocol/panel-messages';
 import type { FreezeState, GroupRowFigures } from './group-row';
 
 const LAYER = /^layer\.(\d+)$/;

@@ -1,9 +1,9 @@
 // The phase and scenario buttons. Starting is blocked while a run is going (one run at a time)
 // and while a field holds an invalid rate (the run would not use what the user sees typed).
 
-import type { WebviewToHost } from '../../src/protocol/panel-messages';
-import { element } from './dom';
-import { postToHost } from './vscode-api';
+import type { WebviewToHost } from '../../../src/protocol/panel-messages';
+import { element } from '../shared/dom';
+import { postToHost } from '../shared/vscode-api';
 
 type Scenario = Extract<WebviewToHost, { type: 'applyScenario' }>['scenario'];
 

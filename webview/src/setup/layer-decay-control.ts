@@ -2,10 +2,10 @@
 // row's rate and each lower layer (then the embeddings) that times the factor, which the host
 // works out. Whether it is on is the user's view setting, kept in the webview's saved state.
 
-import { element } from './dom';
+import { element } from '../shared/dom';
 import { parseDecayFactor } from './learning-rate-text';
 import { createValidatedField, type ValidatedField } from './validated-field';
-import { readUiState, saveUiState } from './vscode-api';
+import { readUiState, saveUiState } from '../shared/vscode-api';
 
 export interface LayerDecayControl {
   readonly element: HTMLSpanElement;

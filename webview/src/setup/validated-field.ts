@@ -3,7 +3,7 @@
 // typed, so the user can fix it; the panel blocks starting a run meanwhile.
 
 import type { TextField } from '@vscode/webview-ui-toolkit';
-import { element } from './dom';
+import { element } from '../shared/dom';
 import type { ParsedRate } from './learning-rate-text';
 
 export interface ValidatedField {

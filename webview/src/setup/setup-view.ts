@@ -1,9 +1,9 @@
 // The setup side of the panel: the tree of parameter groups, the parameter totals and the
 // buttons. Its one update function takes the host's `setup` message.
 
-import type { HostToWebview } from '../../src/protocol/panel-messages';
-import { element, setText } from './dom';
-import { formatParameterCount } from '../../src/core/vocabulary/format';
+import type { HostToWebview } from '../../../src/protocol/panel-messages';
+import { element, setText } from '../shared/dom';
+import { formatParameterCount } from '../../../src/core/vocabulary/format';
 import { createScenarioButtons } from './scenario-buttons';
 import { createSetupTree } from './setup-tree';
 

@@ -2,12 +2,12 @@
 // then the task heads. Rows are kept and updated in place across `setup` messages, so a field the
 // user is typing in keeps its focus and text; rows are only rebuilt when the model's groups change.
 
-import type { HostToWebview } from '../../src/protocol/panel-messages';
-import { element } from './dom';
+import type { HostToWebview } from '../../../src/protocol/panel-messages';
+import { element } from '../shared/dom';
 import { encoderFigures, figuresOf, inTreeOrder, isEncoderGroup } from './encoder-groups';
 import { createGroupRow, type GroupRowView } from './group-row';
 import { createLayerDecayControl } from './layer-decay-control';
-import { postToHost } from './vscode-api';
+import { postToHost } from '../shared/vscode-api';
 
 type SetupMessage = Extract<HostToWebview, { type: 'setup' }>;
 
