@@ -12,10 +12,21 @@ import type { GroupName } from '../trainer/model/parameter-groups';
 export function setupMessage(state: FreezeState, training: boolean, experiment: string | undefined): Extract<HostToWebview, { type: 'setup' }> {
   return {
     type: 'setup',
-    groups: state.groups.map(({ group, parameterCount }) => ({ group, parameterCount, frozen: state.isFrozen(group), learningRate: state.learningRate(group) })),
+    groups: state.groups.map(({ group, parameterCount }) => ({
+      group,
+      parameterCount,
+      frozen: state.isFrozen(group),
+      learningRate: state.learningRate(group),
+      learningRateFrom: 'group' as const,
+    })),
     trainableParameters: state.trainableParameters(),
     totalParameters: state.totalParameters(),
     training,
+    // Until the host reads the phases from the file (branch main): the two phases the commands start.
+    phases: [
+      { name: 'warm-up', hasRun: false },
+      { name: 'fine-tune', hasRun: false },
+    ],
     ...(experiment === undefined ? {} : { experiment }),
   };
 }

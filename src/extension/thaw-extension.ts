@@ -264,7 +264,12 @@ export class ThawExtension implements vscode.Disposable {
           if (this.state !== undefined && bridge.applyToState(this.state, message)) return;
           switch (message.type) {
             case 'start':
-              void this.startPhase(message.phase);
+              // Until the host starts any phase of the file (branch main): the two it knows.
+              if (message.phase === 'warm-up' || message.phase === 'fine-tune') void this.startPhase(message.phase);
+              else this.output.appendLine(`[thaw] the panel asked to start phase ${message.phase}, which this host cannot start yet`);
+              break;
+            case 'selectPhase':
+              this.output.appendLine(`[thaw] the panel selected phase ${message.phase}; this host does not select phases yet`);
               break;
             case 'stop':
               void this.stopTraining();

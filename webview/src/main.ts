@@ -3,15 +3,15 @@
 // validated host message to its one update function.
 
 import './shared/zod-without-eval';
-import { provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox, vsCodeDivider, vsCodeTextField } from '@vscode/webview-ui-toolkit';
 import { parseHostToWebview, type HostToWebview } from '../../src/protocol/panel-messages';
 import { element } from './shared/dom';
+import { registerToolkitElements } from './shared/toolkit-elements';
 import { createRunView } from './run/run-view';
 import { createSetupView } from './setup/setup-view';
 import { postToHost } from './shared/vscode-api';
 
 // Registered before anything is built, so each toolkit element is created already upgraded.
-provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeTextField(), vsCodeDivider());
+registerToolkitElements();
 
 const setupView = createSetupView();
 const runView = createRunView();

@@ -1,50 +1,34 @@
-// The phase and scenario buttons. Starting is blocked while a run is going (one run at a time)
-// and while a field holds an invalid rate (the run would not use what the user sees typed).
+// The scenario buttons: each asks the host to freeze a familiar set of groups in the selected
+// phase. Off while the file takes no edits (it is invalid).
 
-import type { WebviewToHost } from '../../../src/protocol/panel-messages';
+import { SCENARIOS, type ScenarioName } from '../../../src/core/vocabulary/scenarios';
 import { element } from '../shared/dom';
 import { postToHost } from '../shared/vscode-api';
 
-type Scenario = Extract<WebviewToHost, { type: 'applyScenario' }>['scenario'];
-
 export interface ScenarioButtons {
   readonly element: HTMLDivElement;
-  readonly blockStart: (reasons: { readonly training: boolean; readonly invalidInput: boolean }) => void;
+  readonly setEnabled: (enabled: boolean) => void;
 }
 
-function button(id: string, label: string, onClick: () => void, appearance: 'primary' | 'secondary' = 'secondary') {
-  const created = element('vscode-button', { id, text: label, attributes: { appearance } });
-  created.addEventListener('click', onClick);
-  return created;
-}
-
-const scenarioButton = (scenario: Scenario, label: string) =>
-  button(scenario, label, () => postToHost({ type: 'applyScenario', scenario }));
+/** In the panel's order; each button's id is its scenario's name. */
+const BUTTONS: readonly [ScenarioName, string][] = [
+  ['freeze-head-a', 'Freeze Head A'],
+  ['freeze-head-b', 'Freeze Head B'],
+  ['freeze-encoder', 'Freeze Encoder'],
+  ['freeze-all', 'Freeze All'],
+  ['thaw-all', 'Thaw All'],
+];
 
 export function createScenarioButtons(): ScenarioButtons {
-  const startWarmup = button('start-warmup', 'Start Warm-up Phase', () => postToHost({ type: 'start', phase: 'warm-up' }), 'primary');
-  const startFineTune = button('start-finetune', 'Start Fine-tune Phase', () => postToHost({ type: 'start', phase: 'fine-tune' }), 'primary');
-  const blockedReason = element('span', { id: 'start-blocked-reason', className: 'blocked-reason' });
-
+  const buttons = BUTTONS.map(([scenario, label]) => {
+    const button = element('vscode-button', { id: scenario, text: label, attributes: { appearance: 'secondary', title: SCENARIOS[scenario].detail } });
+    button.addEventListener('click', () => postToHost({ type: 'applyScenario', scenario }));
+    return button;
+  });
   return {
-    element: element(
-      'div',
-      { className: 'scenario-buttons' },
-      element('div', { className: 'button-row' }, startWarmup, startFineTune, blockedReason),
-      element(
-        'div',
-        { className: 'button-row' },
-        scenarioButton('freeze-head-a', 'Freeze Head A'),
-        scenarioButton('freeze-head-b', 'Freeze Head B'),
-        scenarioButton('freeze-encoder', 'Freeze Encoder'),
-        scenarioButton('freeze-all', 'Freeze All'),
-        scenarioButton('thaw-all', 'Thaw All'),
-      ),
-    ),
-    blockStart: ({ training, invalidInput }) => {
-      startWarmup.disabled = training || invalidInput;
-      startFineTune.disabled = training || invalidInput;
-      blockedReason.textContent = training ? 'A run is going.' : invalidInput ? 'Fix the invalid rates to start.' : '';
+    element: element('div', { className: 'scenario-buttons button-row' }, ...buttons),
+    setEnabled: (enabled) => {
+      for (const button of buttons) button.disabled = !enabled;
     },
   };
 }
