@@ -10,6 +10,12 @@ import { TrainerEvent } from './trainer-events';
 const groupTarget = z.string().regex(GROUP_TARGET_PATTERN);
 const learningRate = z.number().min(0).max(1);
 
+/**
+ * One parameter group as the selected phase of the experiment file has it. `learningRate` is the
+ * rate the phase gives the group, by its own key (`learningRateFrom: 'group'`) or by its alias
+ * `encoder`/`heads` (`'alias'`); a frozen group keeps it when the file does ("freezing keeps the
+ * rate"). Absent: the phase gives the group no rate.
+ */
 export const GroupRow = z.strictObject({
   group: z.string(),
   parameterCount: z.number().int().min(0),
@@ -35,8 +41,20 @@ export const RunHeader = z.strictObject({
 });
 export type RunHeader = z.infer<typeof RunHeader>;
 
+/** A phase of the experiment file, in the file's order; `hasRun`: a run from this file completed it. */
+export const PhaseSummary = z.strictObject({ name: z.string().min(1), hasRun: z.boolean() });
+export type PhaseSummary = z.infer<typeof PhaseSummary>;
+
+/** Why the experiment file cannot be used as it is: its first error (1-based line, when known). */
+export const ExperimentProblem = z.strictObject({ message: z.string().min(1), line: z.number().int().min(1).optional() });
+export type ExperimentProblem = z.infer<typeof ExperimentProblem>;
+
 export const HostToWebview = z.discriminatedUnion('type', [
-  /** The freeze state (same as the Model view's) and whether a run is going. */
+  /**
+   * The selected phase of the experiment file (the same one the Model view shows): its groups,
+   * the file's phases, and whether a run is going. With a `problem` the file is invalid: the
+   * panel shows the error and blocks edits and Start.
+   */
   z.strictObject({
     type: z.literal('setup'),
     groups: z.array(GroupRow),
@@ -44,9 +62,9 @@ export const HostToWebview = z.discriminatedUnion('type', [
     totalParameters: z.number().int().min(0),
     training: z.boolean(),
     experiment: z.string().optional(),
-    phases: z.array(z.strictObject({ name: z.string(), hasRun: z.boolean() })),
-    selectedPhase: z.string().optional(),
-    problem: z.strictObject({ message: z.string(), line: z.number().int().min(1).optional() }).optional(),
+    phases: z.array(PhaseSummary),
+    selectedPhase: z.string().min(1).optional(),
+    problem: ExperimentProblem.optional(),
   }),
   /** Trainer events since the last message (at most ~10 messages a second); `reset` first clears the charts. */
   z.strictObject({ type: z.literal('run'), reset: z.boolean(), header: RunHeader.optional(), events: z.array(TrainerEvent) }),
@@ -60,8 +78,10 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   /** Layer-wise LR decay: the top layer gets `base`, each lower layer (then the embeddings) x `factor`. */
   z.strictObject({ type: z.literal('setLayerDecay'), base: learningRate, factor: z.number().gt(0).max(1) }),
   z.strictObject({ type: z.literal('applyScenario'), scenario: z.enum(SCENARIO_NAMES) }),
-  z.strictObject({ type: z.literal('start'), phase: z.string().min(1) }),
+  /** Shows (and edits) this phase of the file in the panel and the Model view. */
   z.strictObject({ type: z.literal('selectPhase'), phase: z.string().min(1) }),
+  /** Starts this phase of the file. */
+  z.strictObject({ type: z.literal('start'), phase: z.string().min(1) }),
   z.strictObject({ type: z.literal('stop') }),
   /** The benchmark's figures, measured in the webview. */
   z.strictObject({ type: z.literal('renderTiming'), firstPaintMs: z.number().min(0), updateMs: z.array(z.number().min(0)), points: z.number().int().min(0) }),

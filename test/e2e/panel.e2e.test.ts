@@ -50,7 +50,7 @@ test('the panel opens with the groups; invalid learning rates are marked and dis
   await runCommand(page, 'Thaw: Open Training Panel');
   const row = panelFrame().locator('[data-group="task_a_head"]');
   await row.waitFor({ timeout: 60_000 });
-  const start = panelFrame().locator('#start-warmup');
+  const start = panelFrame().locator('#start-phase');
   for (const bad of ['-1', 'abc']) {
     await setLearningRate('task_a_head', bad);
     await waitUntil(`"${bad}" marked invalid`, async () => (await row.locator('.lr').getAttribute('aria-invalid')) === 'true' || undefined, 10_000);
@@ -71,7 +71,7 @@ test('a box ticked in the panel shows in the Model view, and one clicked in the 
 });
 
 test('Start Warm-up Phase from the panel: the run carries its values, the charts fill for both tasks', async () => {
-  await panelFrame().locator('#start-warmup').click();
+  await panelFrame().locator('#start-phase').click();
   const phaseStart = await waitUntil('phase-start', () => (newestRunEvents(runs)?.events ?? []).find((event) => event.type === 'phase-start'));
   assert.ok(phaseStart.type === 'phase-start');
   assert.equal(phaseStart.learningRates.task_a_head, 5e-4);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { downsampleMinMax, exponentialMovingAverage } from '../../webview/src/downsample';
+import { downsampleMinMax, exponentialMovingAverage } from '../../webview/src/run/downsample';
 
 const range = (count: number) => Array.from({ length: count }, (_, index) => index);
 

@@ -97,7 +97,7 @@ test('a file without a warm-up or fine-tune phase gets the recipe one, in its pl
   const withWarmUp = addRecipePhase(only, 'warm-up').text;
   assert.deepEqual(phaseNamesOf(withWarmUp), ['warm-up', 'fine-tune']);
   assert.deepEqual(phaseOf(withWarmUp, 'warm-up'), { name: 'warm-up', epochs: 3, frozen: ['encoder'], lr: { heads: 1e-2 } });
-  assert.match(withWarmUp, /\n    \{ "name": "warm-up", "epochs": 3, "frozen": \["encoder"\], "lr": \{ "heads": 0.01 \} \},\n    \{ "name": "fine-tune"/);
+  assert.match(withWarmUp, /\n {4}\{ "name": "warm-up", "epochs": 3, "frozen": \["encoder"\], "lr": \{ "heads": 0.01 \} \},\n {4}\{ "name": "fine-tune"/);
   const none = '{ "name": "x", "phases": [{ "name": "train", "epochs": 1, "lr": { "heads": 1e-3 } }] }';
   assert.deepEqual(phaseNamesOf(addRecipePhase(none, 'fine-tune').text), ['train', 'fine-tune']);
   assert.equal(addRecipePhase(withWarmUp, 'warm-up').text, withWarmUp, 'a phase that is there is not added again');

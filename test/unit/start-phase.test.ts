@@ -79,7 +79,7 @@ test('a refused Start Fine-tune (no warm-up checkpoint) leaves the file as it wa
 });
 
 test('a refused Start Fine-tune in a file that lacks the phase adds nothing', async () => {
-  const onlyWarmUp = TEXT.replace(/,\n    \{ "name": "fine-tune".*\n/, '\n');
+  const onlyWarmUp = TEXT.replace(/,\n {4}\{ "name": "fine-tune".*\n/, '\n');
   const { controller, started, text } = harness(onlyWarmUp);
   assert.equal(await controller.startPhase('fine-tune'), false);
   assert.deepEqual(started, []);
@@ -101,11 +101,11 @@ test('Start Fine-tune forks from the warm-up checkpoint; with several it asks wh
 });
 
 test('Start Warm-up in a file without a warm-up adds the recipe one first, comments kept', async () => {
-  const noWarmUp = TEXT.replace(/    \{ "name": "warm-up".*\n/, '');
+  const noWarmUp = TEXT.replace(/ {4}\{ "name": "warm-up".*\n/, '');
   const { controller, started, said, text } = harness(noWarmUp);
   assert.equal(await controller.startPhase('warm-up'), true);
   assert.match(text(), /\/\/ the user's comment/);
-  assert.match(text(), /\{ "name": "warm-up", "epochs": 3, "frozen": \["encoder"\], "lr": \{ "heads": 0.01 \} \},\n    \{ "name": "fine-tune"/);
+  assert.match(text(), /\{ "name": "warm-up", "epochs": 3, "frozen": \["encoder"\], "lr": \{ "heads": 0.01 \} \},\n {4}\{ "name": "fine-tune"/);
   assert.deepEqual(started, [['train', FILE, '--phase', 'warm-up']]);
   assert.match(said.join('\n'), /added a "warm-up" phase/);
 });

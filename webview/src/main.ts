@@ -2,16 +2,16 @@
 // handshakes with the host (`initialized`; the host sends nothing before it) and routes each
 // validated host message to its one update function.
 
-import './zod-without-eval';
-import { provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox, vsCodeDivider, vsCodeTextField } from '@vscode/webview-ui-toolkit';
+import './shared/zod-without-eval';
 import { parseHostToWebview, type HostToWebview } from '../../src/protocol/panel-messages';
-import { element } from './dom';
-import { createRunView } from './run-view';
-import { createSetupView } from './setup-view';
-import { postToHost } from './vscode-api';
+import { element } from './shared/dom';
+import { registerToolkitElements } from './shared/toolkit-elements';
+import { createRunView } from './run/run-view';
+import { createSetupView } from './setup/setup-view';
+import { postToHost } from './shared/vscode-api';
 
 // Registered before anything is built, so each toolkit element is created already upgraded.
-provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeTextField(), vsCodeDivider());
+registerToolkitElements();
 
 const setupView = createSetupView();
 const runView = createRunView();

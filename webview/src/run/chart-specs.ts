@@ -1,12 +1,12 @@
 // What each of the four charts shows, as columns of the run's data. Task A is blue and task B
 // orange on every chart, so a glance across charts follows one task.
 
-import { TASK_KEYS, type TaskKey } from '../../src/protocol/trainer-events';
+import { TASK_KEYS, type TaskKey } from '../../../src/core/vocabulary/groups';
 import { exponentialMovingAverage } from './downsample';
-import { formatLearningRate, formatMetric } from '../../src/core/vocabulary/format';
+import { formatLearningRate, formatMetric } from '../../../src/core/vocabulary/format';
 import { validationColumn, type RunData } from './run-data';
 import type { SeriesTable } from './series-table';
-import { CHART_COLORS, type ThemeColor } from './theme-colors';
+import { CHART_COLORS, type ThemeColor } from './chart-colors';
 
 export interface SeriesStyle {
   readonly label: string;

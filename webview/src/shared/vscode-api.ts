@@ -2,7 +2,7 @@
 // is called here and nowhere else; its postMessage accepts only WebviewToHost messages, so an
 // illegal message does not compile (the host still validates each one: the page is untrusted).
 
-import type { WebviewToHost } from '../../src/protocol/panel-messages';
+import type { WebviewToHost } from '../../../src/protocol/panel-messages';
 
 /** What the panel remembers while it is hidden or reloaded: the user's view settings only. */
 export interface PanelUiState {

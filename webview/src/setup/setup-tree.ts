@@ -2,18 +2,20 @@
 // then the task heads. Rows are kept and updated in place across `setup` messages, so a field the
 // user is typing in keeps its focus and text; rows are only rebuilt when the model's groups change.
 
-import type { HostToWebview } from '../../src/protocol/panel-messages';
-import { element } from './dom';
-import { encoderFigures, figuresOf, inTreeOrder, isEncoderGroup } from './encoder-groups';
+import type { HostToWebview } from '../../../src/protocol/panel-messages';
+import { isEncoderGroup } from '../../../src/core/vocabulary/groups';
+import { element } from '../shared/dom';
+import { encoderFigures, encoderGroupsOf, figuresOf, inTreeOrder } from './encoder-groups';
 import { createGroupRow, type GroupRowView } from './group-row';
 import { createLayerDecayControl } from './layer-decay-control';
-import { postToHost } from './vscode-api';
+import { postToHost } from '../shared/vscode-api';
 
 type SetupMessage = Extract<HostToWebview, { type: 'setup' }>;
 
 export interface SetupTree {
   readonly element: HTMLDivElement;
-  readonly update: (message: SetupMessage) => void;
+  /** `editable` false: the file takes no edits now (it is invalid); the tree shows it read-only. */
+  readonly update: (message: SetupMessage, editable: boolean) => void;
   /** Whether some field holds text that is not a valid value (starting a run is blocked then). */
   readonly hasInvalidInput: () => boolean;
 }
@@ -64,17 +66,20 @@ export function createSetupTree(onValidityChange: () => void): SetupTree {
     return created;
   };
 
-  const update = (message: SetupMessage) => {
+  const update = (message: SetupMessage, editable: boolean) => {
     const groups = inTreeOrder(message.groups);
-    const encoderGroups = groups.filter((group) => isEncoderGroup(group.group));
+    const encoderGroups = encoderGroupsOf(groups);
+    tree.classList.toggle('read-only', !editable);
+    tree.setAttribute('aria-readonly', String(!editable));
+    layerDecay.setEnabled(editable);
     const names = new Set(groups.map((group) => group.group));
     for (const name of groupRows.keys()) if (!names.has(name)) groupRows.delete(name);
 
     const wanted: HTMLElement[] = encoderGroups.length > 0 ? [encoderRow.element] : [];
-    if (encoderGroups.length > 0) encoderRow.update(encoderFigures(encoderGroups));
+    if (encoderGroups.length > 0) encoderRow.update(encoderFigures(encoderGroups), editable);
     for (const group of groups) {
       const row = rowFor(group.group);
-      row.update(figuresOf(group));
+      row.update(figuresOf(group), editable);
       wanted.push(row.element);
     }
     // Moving a focused element drops its focus, so the rows are re-placed only when they changed.

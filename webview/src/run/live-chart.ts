@@ -6,7 +6,7 @@ import uPlot from 'uplot';
 import { CHART_HEIGHT, chartOptions, type ChartContext } from './chart-options';
 import type { ChartSpec } from './chart-specs';
 import { displayData } from './display-data';
-import { element } from './dom';
+import { element } from '../shared/dom';
 import type { RunData } from './run-data';
 
 /** Two points per pixel column (a bucket's min and max) is all a line can show; 2000 caps a wide screen. */

@@ -2,15 +2,17 @@
 // row's rate and each lower layer (then the embeddings) that times the factor, which the host
 // works out. Whether it is on is the user's view setting, kept in the webview's saved state.
 
-import { element } from './dom';
+import { element } from '../shared/dom';
 import { parseDecayFactor } from './learning-rate-text';
 import { createValidatedField, type ValidatedField } from './validated-field';
-import { readUiState, saveUiState } from './vscode-api';
+import { readUiState, saveUiState } from '../shared/vscode-api';
 
 export interface LayerDecayControl {
   readonly element: HTMLSpanElement;
   readonly factor: ValidatedField;
   readonly isEnabled: () => boolean;
+  /** Off while the file takes no edits: the control shows its setting but cannot change it. */
+  readonly setEnabled: (enabled: boolean) => void;
 }
 
 export interface LayerDecayOptions {
@@ -39,8 +41,9 @@ export function createLayerDecayControl(options: LayerDecayOptions): LayerDecayC
   factor.field.id = 'layer-decay-factor';
   factor.field.disabled = !saved.enabled;
 
+  let editable = true;
   toggle.addEventListener('change', () => {
-    factor.field.disabled = !toggle.checked;
+    factor.setDisabled(!toggle.checked);
     saveUiState({ layerDecay: { enabled: toggle.checked, factor: factor.field.value } });
     options.onChange(toggle.checked);
   });
@@ -49,5 +52,11 @@ export function createLayerDecayControl(options: LayerDecayOptions): LayerDecayC
     element: element('span', { className: 'layer-decay-control' }, toggle, factor.field, element('span', { className: 'decay-label', text: '× per layer' }), factor.error),
     factor,
     isEnabled: () => toggle.checked,
+    setEnabled: (enabled) => {
+      if (enabled === editable) return;
+      editable = enabled;
+      toggle.disabled = !enabled;
+      factor.setDisabled(!enabled || !toggle.checked);
+    },
   };
 }

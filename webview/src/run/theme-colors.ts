@@ -2,23 +2,7 @@
 // themes all read well. A canvas cannot use CSS variables, so they are resolved to colors when
 // drawn, cached, and re-read when the theme changes (VS Code swaps the body's theme class).
 
-export interface ThemeColor {
-  readonly variable: string;
-  /** For a variable the theme does not define. */
-  readonly fallback: string;
-}
-
-export const CHART_COLORS = {
-  blue: { variable: '--vscode-charts-blue', fallback: '#3794ff' },
-  orange: { variable: '--vscode-charts-orange', fallback: '#d18616' },
-  green: { variable: '--vscode-charts-green', fallback: '#89d185' },
-  red: { variable: '--vscode-charts-red', fallback: '#f14c4c' },
-  purple: { variable: '--vscode-charts-purple', fallback: '#b180d7' },
-  yellow: { variable: '--vscode-charts-yellow', fallback: '#cca700' },
-  foreground: { variable: '--vscode-foreground', fallback: '#cccccc' },
-  gridLines: { variable: '--vscode-editorWidget-border', fallback: '#80808059' },
-  selection: { variable: '--vscode-editor-selectionBackground', fallback: '#264f78' },
-} as const satisfies Record<string, ThemeColor>;
+import type { ThemeColor } from './chart-colors';
 
 export class ThemeColors {
   private readonly resolved = new Map<string, string>();

@@ -1,10 +1,10 @@
 // The run's figures above the charts: phase, step, time, backend, status and warnings, with the
 // Stop button, which is there only while the run is going.
 
-import type { RunHeader } from '../../src/protocol/panel-messages';
-import { element, setText } from './dom';
-import { formatDuration } from '../../src/core/vocabulary/format';
-import { postToHost } from './vscode-api';
+import type { RunHeader } from '../../../src/protocol/panel-messages';
+import { element, setText } from '../shared/dom';
+import { formatDuration } from '../../../src/core/vocabulary/format';
+import { postToHost } from '../shared/vscode-api';
 
 export interface RunHeaderView {
   readonly element: HTMLElement;

@@ -3,7 +3,7 @@
 // typed, so the user can fix it; the panel blocks starting a run meanwhile.
 
 import type { TextField } from '@vscode/webview-ui-toolkit';
-import { element } from './dom';
+import { element } from '../shared/dom';
 import type { ParsedRate } from './learning-rate-text';
 
 export interface ValidatedField {
@@ -12,8 +12,13 @@ export interface ValidatedField {
   readonly isValid: () => boolean;
   /** The typed value, when valid. */
   readonly value: () => number | undefined;
-  /** Shows a value from the host, unless the user is typing in the field: their edit wins. */
-  readonly showValue: (text: string, title?: string) => void;
+  /**
+   * Shows a value from the host, unless the user is typing in the field: their edit wins (unless
+   * `force`: a field being disabled shows the host's value whatever was typed). Empty text is the
+   * host saying "no value", which is not the user's mistake: it shows the placeholder, not an error.
+   */
+  readonly showValue: (text: string, title?: string, force?: boolean) => void;
+  readonly setDisabled: (disabled: boolean) => void;
 }
 
 export interface ValidatedFieldOptions {
@@ -21,6 +26,8 @@ export interface ValidatedFieldOptions {
   readonly errorClass: string;
   readonly label: string;
   readonly initialText?: string;
+  /** Shown while the field is empty. */
+  readonly placeholder?: string;
   readonly parse: (text: string) => ParsedRate;
   readonly onCommit: (value: number) => void;
   readonly onValidityChange: () => void;
@@ -29,20 +36,23 @@ export interface ValidatedFieldOptions {
 export function createValidatedField(options: ValidatedFieldOptions): ValidatedField {
   const field = element('vscode-text-field', { className: options.fieldClass, attributes: { 'aria-label': options.label } });
   field.value = options.initialText ?? '';
+  if (options.placeholder !== undefined) field.placeholder = options.placeholder;
   const error = element('span', { className: options.errorClass, attributes: { role: 'alert' } });
   let valid = true;
 
-  const check = (): ParsedRate => {
-    const parsed = options.parse(field.value);
-    const nowValid = parsed.ok;
+  const showValidity = (nowValid: boolean, message: string) => {
     field.classList.toggle('invalid', !nowValid);
     if (nowValid) field.removeAttribute('aria-invalid');
     else field.setAttribute('aria-invalid', 'true');
-    error.textContent = parsed.ok ? '' : parsed.error;
+    error.textContent = message;
     if (nowValid !== valid) {
       valid = nowValid;
       options.onValidityChange();
     }
+  };
+  const check = (): ParsedRate => {
+    const parsed = options.parse(field.value);
+    showValidity(parsed.ok, parsed.ok ? '' : parsed.error);
     return parsed;
   };
 
@@ -60,13 +70,17 @@ export function createValidatedField(options: ValidatedFieldOptions): ValidatedF
       const parsed = options.parse(field.value);
       return parsed.ok ? parsed.value : undefined;
     },
-    showValue: (text, title) => {
-      if (field.matches(':focus-within')) return;
+    showValue: (text, title, force = false) => {
+      if (!force && field.matches(':focus-within')) return;
       if (title === undefined) field.removeAttribute('title');
       else field.title = title;
       if (field.value === text && valid) return;
       field.value = text;
-      check();
+      if (text === '') showValidity(true, '');
+      else check();
+    },
+    setDisabled: (disabled) => {
+      if (field.disabled !== disabled) field.disabled = disabled;
     },
   };
 }

@@ -1,13 +1,13 @@
 // The run side of the panel: header and charts. Its one update function takes the host's `run`
 // messages: `reset` first clears everything, then the events are added and a frame is asked for.
 
-import type { HostToWebview, RunHeader } from '../../src/protocol/panel-messages';
+import type { HostToWebview, RunHeader } from '../../../src/protocol/panel-messages';
 import { createCharts } from './charts';
-import { element } from './dom';
+import { element } from '../shared/dom';
 import { RenderTiming } from './render-timing';
 import { createRunHeader } from './run-header';
 import { RunData } from './run-data';
-import { postToHost } from './vscode-api';
+import { postToHost } from '../shared/vscode-api';
 
 type RunMessage = Extract<HostToWebview, { type: 'run' }>;
 

@@ -6,7 +6,8 @@ import type uPlot from 'uplot';
 import type { ChartSpec, SeriesStyle } from './chart-specs';
 import { drawPhaseMarkers } from './phase-markers';
 import type { PhaseMarker } from './run-data';
-import { CHART_COLORS, type ThemeColors } from './theme-colors';
+import { CHART_COLORS } from './chart-colors';
+import type { ThemeColors } from './theme-colors';
 import type { XZoom } from './x-zoom';
 
 export const CHART_HEIGHT = 200;

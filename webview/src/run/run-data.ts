@@ -1,7 +1,8 @@
 // Everything the charts draw, kept in full for the whole run (the display downsamples a copy).
 // Fed with the trainer events of `run` messages; plain data, no DOM.
 
-import { TASK_KEYS, type TaskKey, type TrainerEvent } from '../../src/protocol/trainer-events';
+import { TASK_KEYS, type TaskKey } from '../../../src/core/vocabulary/groups';
+import type { TrainerEvent } from '../../../src/protocol/trainer-events';
 import { SeriesTable } from './series-table';
 
 /** Where a phase's first step is, for the dashed line across the charts. */

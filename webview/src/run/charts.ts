@@ -2,7 +2,7 @@
 // messages arrive, the charts redraw at most once per animation frame.
 
 import { createChartSpecs } from './chart-specs';
-import { element } from './dom';
+import { element } from '../shared/dom';
 import { LiveChart } from './live-chart';
 import type { RunData } from './run-data';
 import { createSmoothingSlider } from './smoothing-slider';

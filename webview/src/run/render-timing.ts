@@ -1,7 +1,7 @@
 // The rendering benchmark's figures, measured where the drawing happens: how long the first
 // data took to reach the screen, and how long each later frame took to draw.
 
-import type { WebviewToHost } from '../../src/protocol/panel-messages';
+import type { WebviewToHost } from '../../../src/protocol/panel-messages';
 
 type RenderTimingReport = Extract<WebviewToHost, { type: 'renderTiming' }>;
 

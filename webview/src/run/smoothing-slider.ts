@@ -1,7 +1,7 @@
 // The training-loss smoothing weight, 0 (raw) to 0.99, remembered across reloads of the panel.
 
-import { element } from './dom';
-import { readUiState, saveUiState } from './vscode-api';
+import { element } from '../shared/dom';
+import { readUiState, saveUiState } from '../shared/vscode-api';
 
 export interface SmoothingSlider {
   readonly element: HTMLLabelElement;
