@@ -13,21 +13,28 @@ export const REPO = path.resolve(__dirname, '../../..');
 export const VSIX = path.join(REPO, 'thaw.vsix');
 export const RESULTS = path.join(REPO, 'test-results');
 
+/** A comment the e2e experiment files carry, to check that edits from the views keep it. */
+export const E2E_COMMENT = '// Written by the e2e tests: edits from the Model view and the panel must keep this line.';
+
 /**
- * Writes `<workspace>/model` (2 layers, hidden 32) and `<workspace>/<name>.thaw.json` over the
- * demo tasks with `phases`. The encoder's outputs are not cached, so each warm-up step takes a
- * forward pass, as it would with a bigger model, and runs last long enough to act on.
+ * Writes `<workspace>/<model>` (hidden 32; 2 layers unless `layers` says) and
+ * `<workspace>/<name>.thaw.json` over the demo tasks with `phases`, with a comment in it. The
+ * encoder's outputs are not cached, so each warm-up step takes a forward pass, as it would
+ * with a bigger model, and runs last long enough to act on.
  */
-export async function writeE2eWorkspace(workspace: string, name: string, phases: object[]): Promise<void> {
+export async function writeE2eWorkspace(workspace: string, name: string, phases: object[], options: { readonly layers?: number; readonly model?: string } = {}): Promise<string> {
   mkdirSync(RESULTS, { recursive: true });
+  const model = options.model ?? 'model';
   await generateModelFolder({
-    out: path.join(workspace, 'model'),
-    shape: { layers: 2, hidden: 32, attentionHeads: 4, intermediate: 64, maxPositions: 64 },
+    out: path.join(workspace, model),
+    shape: { layers: options.layers ?? 2, hidden: 32, attentionHeads: 4, intermediate: 64, maxPositions: 64 },
     seed: 3,
     tokenizer: { kind: 'corpus', lines: demoCorpus(), vocabularySize: 2000 },
   });
-  const experiment = { name, model: 'model', tasks: DEMO_TASKS, embeddingCache: false, phases, output: 'runs' };
-  writeFileSync(path.join(workspace, `${name}.thaw.json`), JSON.stringify(experiment, null, 2));
+  const experiment = { name, model, tasks: DEMO_TASKS, embeddingCache: false, phases, output: 'runs' };
+  const file = path.join(workspace, `${name}.thaw.json`);
+  writeFileSync(file, JSON.stringify(experiment, null, 2).replace('{\n', `{\n  ${E2E_COMMENT}\n`));
+  return file;
 }
 
 /** The newest run under `runs` with its events, once it has an events file. */

@@ -8,18 +8,23 @@ import * as path from 'node:path';
 import { after, before } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import { temporaryFolder } from '../helpers/tiny-model';
-import { RESULTS, VSIX, newestRunEvents, screenshotOnFailure, waitUntil, writeE2eWorkspace } from './e2e-workspace';
+import { parse } from 'jsonc-parser';
+import { E2E_COMMENT, RESULTS, VSIX, newestRunEvents, screenshotOnFailure, waitUntil, writeE2eWorkspace } from './e2e-workspace';
 import { openVsCode, runCommand, type VsCodeSession } from './vscode-session';
 
 const home = temporaryFolder('thaw-panel-e2e-');
 const workspace = path.join(home.folder, 'workspace');
 const runs = path.join(workspace, 'runs');
+let experimentFile: string;
 let session: VsCodeSession;
 let page: Page;
 const test = screenshotOnFailure(() => page, 'panel');
 
 before(async () => {
-  await writeE2eWorkspace(workspace, 'panel', [{ name: 'warm-up', epochs: 300, frozen: ['encoder'], lr: { heads: 1e-2 } }]);
+  experimentFile = await writeE2eWorkspace(workspace, 'panel', [
+    { name: 'warm-up', epochs: 300, frozen: ['encoder'], lr: { heads: 0.0123 } },
+    { name: 'fine-tune', epochs: 1, lr: { encoder: 2e-5, heads: 1e-3 } },
+  ]);
   session = await openVsCode(VSIX, workspace, home.folder);
   page = session.page;
 });
@@ -28,6 +33,8 @@ after(async () => {
   await session?.close();
   home.cleanup();
 });
+
+const warmUpInFile = () => (parse(readFileSync(experimentFile, 'utf8')) as { phases: { name: string; frozen?: string[]; lr?: Record<string, number> }[] }).phases[0];
 
 /** The panel's document: VS Code nests a webview in two iframes. */
 function panelFrame(): FrameLocator {
@@ -44,12 +51,17 @@ async function setLearningRate(group: string, text: string): Promise<void> {
   await input.press('Tab');
 }
 
-test('the panel opens with the groups; invalid learning rates are marked and disable Start', async () => {
+test('the panel shows the file\'s warm-up: 0.0123 and a frozen encoder; invalid rates are marked and disable Start', async () => {
   await page.locator('.activitybar .action-item [aria-label="Thaw"]').first().click({ timeout: 60_000 });
   await treeCheckbox('task_b_head').waitFor({ timeout: 60_000 });
   await runCommand(page, 'Thaw: Open Training Panel');
   const row = panelFrame().locator('[data-group="task_a_head"]');
   await row.waitFor({ timeout: 60_000 });
+  await waitUntil('0.0123 in the field', async () => (await row.locator('.lr input').inputValue()) === '0.0123' || undefined, 10_000);
+  const encoderBox = panelFrame().locator('[data-group="layer.0"] .freeze');
+  assert.ok((await encoderBox.getAttribute('aria-checked')) === 'true' || (await encoderBox.getAttribute('current-checked')) === 'true', 'layer.0 is frozen in the warm-up');
+  assert.equal(await panelFrame().locator('#phase-picker').evaluate((element) => (element as unknown as { value: string }).value), 'warm-up');
+  await page.screenshot({ path: path.join(RESULTS, 'panel-file-warm-up.png') });
   const start = panelFrame().locator('#start-phase');
   for (const bad of ['-1', 'abc']) {
     await setLearningRate('task_a_head', bad);
@@ -58,11 +70,16 @@ test('the panel opens with the groups; invalid learning rates are marked and dis
   }
   await setLearningRate('task_a_head', '5e-4');
   await waitUntil('Start enabled again', async () => (await start.getAttribute('disabled')) === null || undefined, 10_000);
+  await waitUntil('5e-4 written into the file\'s warm-up', () => warmUpInFile().lr?.task_a_head === 5e-4 || undefined, 10_000);
+  assert.ok(readFileSync(experimentFile, 'utf8').includes(E2E_COMMENT), 'the comment is still there');
 });
 
-test('a box ticked in the panel shows in the Model view, and one clicked in the tree shows in the panel', async () => {
+test('a box cleared in the panel shows in the Model view and the file, and one clicked in the tree shows in the panel', async () => {
   await panelFrame().locator('[data-group="layer.0"] .freeze').click();
-  await waitUntil('the tree to follow the panel', async () => (await treeCheckbox('layer.0').getAttribute('aria-checked')) === 'true' || undefined, 10_000);
+  await waitUntil('the tree to follow the panel', async () => (await treeCheckbox('layer.0').getAttribute('aria-checked')) === 'false' || undefined, 10_000);
+  const phase = await waitUntil('the file to follow', () => !warmUpInFile().frozen?.includes('encoder') && warmUpInFile());
+  assert.deepEqual(phase.frozen, ['embeddings', 'layer.1']);
+  assert.equal(phase.lr?.['layer.0'], 2e-5, 'a thawed group without a rate gets the recipe default');
   await treeCheckbox('task_b_head').click();
   const panelBox = panelFrame().locator('[data-group="task_b_head"] .freeze');
   await waitUntil('the panel to follow the tree', async () => ((await panelBox.getAttribute('aria-checked')) === 'true' || (await panelBox.getAttribute('current-checked')) === 'true') || undefined, 10_000);
@@ -75,7 +92,8 @@ test('Start Warm-up Phase from the panel: the run carries its values, the charts
   const phaseStart = await waitUntil('phase-start', () => (newestRunEvents(runs)?.events ?? []).find((event) => event.type === 'phase-start'));
   assert.ok(phaseStart.type === 'phase-start');
   assert.equal(phaseStart.learningRates.task_a_head, 5e-4);
-  assert.ok(phaseStart.frozen.includes('layer.0'));
+  assert.equal(phaseStart.learningRates.task_b_head, 0.0123);
+  assert.deepEqual(phaseStart.frozen, ['embeddings', 'layer.1']);
   const chart = panelFrame().locator('[data-points-a]').first();
   await waitUntil('loss points of both tasks in the chart', async () => Number(await chart.getAttribute('data-points-a')) > 0 && Number(await chart.getAttribute('data-points-b')) > 0 || undefined, 30_000);
   await page.screenshot({ path: path.join(RESULTS, 'panel-light.png') });

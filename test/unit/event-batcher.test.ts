@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, mock, test } from 'node:test';
-import { EventBatcher } from '../../src/extension/event-batcher';
+import { EventBatcher } from '../../src/extension/panel/event-batcher';
 
 const INTERVAL = 100;
 

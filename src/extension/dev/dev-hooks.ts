@@ -11,8 +11,8 @@ export function writeE2eReport(newTiming?: Record<string, number>): void {
   const file = process.env.THAW_E2E_REPORT;
   if (file === undefined) return;
   if (newTiming !== undefined) timing = newTiming;
-  const loaded = (name: string) => Object.keys(require.cache).some((module) => module.includes(`${path.sep}${name}${path.sep}`));
-  writeFileSync(file, JSON.stringify({ ...timing, tensorflowLoaded: loaded('@tensorflow'), mlStackLoaded: ['@tensorflow', '@xenova', 'onnxruntime-node', 'onnxruntime-web'].some(loaded) }));
+  const loaded = (pattern: RegExp) => Object.keys(require.cache).some((module) => pattern.test(module));
+  writeFileSync(file, JSON.stringify({ ...timing, tensorflowLoaded: loaded(/[\\/]@tensorflow[\\/]/), mlStackLoaded: loaded(/[\\/](@tensorflow|@xenova|@huggingface|onnxruntime-[a-z]+)[\\/]/) }));
 }
 
 /** Keeps a figure beside THAW_E2E_REPORT for the e2e test to read. */
