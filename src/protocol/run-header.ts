@@ -47,10 +47,3 @@ export class RunHeaderTracker {
     }
   }
 }
-
-/** The header for all `events` of one run, in order. */
-export function runHeaderFrom(events: readonly TrainerEvent[]): RunHeader | undefined {
-  const tracker = new RunHeaderTracker();
-  events.forEach((event) => tracker.add(event));
-  return tracker.current;
-}

@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runHeaderFrom } from '../../src/protocol/run-header';
+import { RunHeaderTracker } from '../../src/protocol/run-header';
 import { parseWebviewToHost } from '../../src/protocol/panel-messages';
 import type { TrainerEvent } from '../../src/protocol/trainer-events';
+
+/** The header once all `events` are seen, in order. */
+function runHeaderFrom(events: readonly TrainerEvent[]) {
+  const tracker = new RunHeaderTracker();
+  events.forEach((event) => tracker.add(event));
+  return tracker.current;
+}
 
 const time = (seconds: number) => new Date(Date.UTC(2026, 10, 27, 9, 0, seconds)).toISOString();
 
