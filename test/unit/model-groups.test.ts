@@ -84,4 +84,7 @@ test('the snapshot shows the first phase that has not run, or the one chosen; an
   const broken = buildSnapshot({ file, text: '{\n  "model": "m",\n  "tasks": ', runs: [] });
   assert.deepEqual(broken.problem?.line, 3);
   assert.deepEqual(broken.settings, []);
+  const wrongKey = buildSnapshot({ file, text: '{\n  "model": "m",\n  "tasks": { "a": { "name": "q", "train": "a.csv" } },\n  "phases": [\n    { "name": "w", "epochs": 1,\n      "lr": { "layer.0": 7 } }\n  ]\n}', runs: [] });
+  assert.match(wrongKey.problem?.message ?? '', /phases\.0\.lr\.layer\.0: must be <= 1/);
+  assert.equal(wrongKey.problem?.line, 6, 'a schema error points at its key, dots in the key and all');
 });

@@ -5,6 +5,7 @@
 
 import { ThawError, messageOf } from '../../core/errors';
 import { parseExperimentText, type ResolvedExperiment } from '../../core/experiment/load-experiment';
+import { problemLine } from '../../core/experiment/problem-line';
 import { defaultPhase, phaseGroupSettings, type GroupSetting } from '../../core/experiment/phase-view';
 import type { ModelGroups } from '../../core/model/model-groups';
 import type { RunRecord } from '../../core/runs/run-listing';
@@ -46,11 +47,10 @@ export interface SnapshotInputs {
   readonly chosenPhase?: string;
 }
 
-/** "line 7: ..." at the start of a message, as the experiment loader writes JSON errors. */
-function problemOf(error: unknown, file: string): ExperimentProblem {
-  const reason = error instanceof ThawError ? error.reason : messageOf(error);
-  const line = /^line (\d+):/.exec(reason);
-  return { message: reason.replace(`${file}: `, ''), ...(line === null ? {} : { line: Number(line[1]) }) };
+function problemOf(error: unknown, file: string, text: string): ExperimentProblem {
+  const reason = (error instanceof ThawError ? error.reason : messageOf(error)).replace(`${file}: `, '');
+  const line = problemLine(reason, text);
+  return { message: reason, ...(line === undefined ? {} : { line }) };
 }
 
 export function buildSnapshot(inputs: SnapshotInputs): ExperimentSnapshot {
@@ -59,7 +59,7 @@ export function buildSnapshot(inputs: SnapshotInputs): ExperimentSnapshot {
   try {
     experiment = parseExperimentText(text, file);
   } catch (error) {
-    return { file, text, problem: problemOf(error, file), phases: [], settings: [] };
+    return { file, text, problem: problemOf(error, file, text), phases: [], settings: [] };
   }
   const hasRun = (name: string) => runs.some((run) => run.experimentFile === file && run.completedPhases.some((phase) => phase.name === name));
   const phases = experiment.phases.map((phase) => ({ name: phase.name, hasRun: hasRun(phase.name) }));
