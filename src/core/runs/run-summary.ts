@@ -1,0 +1,83 @@
+// A run's summary: everything the Runs view, `thaw runs` and the comparison need to list and
+// compare a run, derived from its folder alone (runs/<id>/: experiment.json, events.jsonl,
+// checkpoints/, the metadata file). `thaw runs list --json` prints these: the JSON form is
+// documented in the README and kept stable, because scripts read it.
+
+import { z } from 'zod';
+
+export const RUN_STATUSES = ['running', 'completed', 'stopped', 'failed', 'interrupted', 'damaged'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+
+export const TaskResult = z.strictObject({
+  name: z.string(),
+  /** The last validation of the run. */
+  final: z.strictObject({ accuracy: finite, macroF1: finite, loss: finite, step: z.number().int().min(0) }).optional(),
+  /** The validation with the highest accuracy (the first of equals). */
+  best: z.strictObject({ accuracy: finite, macroF1: finite, step: z.number().int().min(0) }).optional(),
+});
+export type TaskResult = z.infer<typeof TaskResult>;
+
+export const RunSummary = z.strictObject({
+  /** The folder's name: `20261201-091500-my-experiment`. */
+  id: z.string(),
+  /** Absolute path of the run folder. */
+  folder: z.string(),
+  /** The user's rename, else the experiment's name. */
+  name: z.string(),
+  status: z.enum(RUN_STATUSES),
+  /** Why a run is `damaged` (or what else is wrong with it). */
+  problem: z.string().optional(),
+  startedAt: z.string().optional(),
+  endedAt: z.string().optional(),
+  durationMs: z.number().min(0).optional(),
+  /** Optimizer steps taken (a step repeated after a resume counts once). */
+  steps: z.number().int().min(0),
+  /** The phases the run ran, in order. */
+  phases: z.array(z.string()),
+  backend: z.string().optional(),
+  /** The experiment file the run came from. */
+  experimentFile: z.string().optional(),
+  /** The run started from another run's checkpoint (Start Fine-tune, a fork in a sweep). */
+  forkedFrom: z.strictObject({ run: z.string(), checkpoint: z.string() }).optional(),
+  /** `thaw train --resume` can continue it. */
+  resumable: z.boolean(),
+  /** While running: where it is. */
+  progress: z.strictObject({ phase: z.string(), step: z.number().int().min(0), totalSteps: z.number().int().min(0) }).optional(),
+  tags: z.array(z.string()),
+  notes: z.string(),
+  /** A stable color index for charts: given the first time the run is seen, kept in its metadata. */
+  color: z.number().int().min(0),
+  /** The resolved experiment flattened to dotted keys: `phases.warm-up.lr.task_a_head`. */
+  config: z.record(z.string(), z.unknown()),
+  /** Trainable parameters of the run's last phase. */
+  trainableParameters: z.number().int().min(0).optional(),
+  tasks: z.partialRecord(z.enum(['a', 'b']), TaskResult),
+  /** Bytes on disk (checkpoints included). */
+  sizeBytes: z.number().int().min(0).optional(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+/** What the user says about a run, kept in its folder (events.jsonl stays append-only). */
+export const RunMetadata = z.strictObject({
+  name: z.string().optional(),
+  notes: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  color: z.number().int().min(0).optional(),
+});
+export type RunMetadata = z.infer<typeof RunMetadata>;
+
+/** The metadata file in a run folder. */
+export const RUN_METADATA_FILE = 'run.meta.json';
+/** The cached summary in a run folder, rebuilt from events.jsonl when missing or stale. */
+export const RUN_SUMMARY_FILE = 'summary.json';
+/** Written while a trainer runs the run: its pid. A run with no run-end and no live pid is interrupted. */
+export const RUN_PID_FILE = 'trainer.pid';
+
+/** `thaw runs compare --json`: the summaries, and the config keys whose values differ or agree. */
+export interface RunComparison {
+  readonly runs: readonly RunSummary[];
+  readonly differing: Readonly<Record<string, readonly unknown[]>>;
+  readonly same: Readonly<Record<string, unknown>>;
+}
