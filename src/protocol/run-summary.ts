@@ -1,7 +1,8 @@
 // A run's summary: everything the Runs view, `thaw runs` and the comparison need to list and
 // compare a run, derived from its folder alone (runs/<id>/: experiment.json, events.jsonl,
 // checkpoints/, the metadata file). `thaw runs list --json` prints these: the JSON form is
-// documented in the README and kept stable, because scripts read it.
+// documented in the README and kept stable, because scripts read it. Here in the protocol
+// because summaries cross boundaries: CLI output, host to the comparison webview.
 
 import { z } from 'zod';
 
@@ -67,13 +68,6 @@ export const RunMetadata = z.strictObject({
   color: z.number().int().min(0).optional(),
 });
 export type RunMetadata = z.infer<typeof RunMetadata>;
-
-/** The metadata file in a run folder. */
-export const RUN_METADATA_FILE = 'run.meta.json';
-/** The cached summary in a run folder, rebuilt from events.jsonl when missing or stale. */
-export const RUN_SUMMARY_FILE = 'summary.json';
-/** Written while a trainer runs the run: its pid. A run with no run-end and no live pid is interrupted. */
-export const RUN_PID_FILE = 'trainer.pid';
 
 /** `thaw runs compare --json`: the summaries, and the config keys whose values differ or agree. */
 export interface RunComparison {
