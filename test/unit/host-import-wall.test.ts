@@ -59,3 +59,28 @@ test('the follower does find the ML stack where it is: from the trainer CLI', ()
   const modules = reachable(path.join(OUT, 'src', 'trainer', 'cli', 'main.js'));
   assert.ok([...modules.keys()].some((file) => FORBIDDEN[0].test(file)), 'the engine reaches @tensorflow or @xenova');
 });
+
+/** The modules loaded when the extension's entry is required: its static imports, transitively. */
+function loadedAtActivation(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    if (!file.endsWith('.js') && !file.endsWith('.cjs')) return;
+    // A top-level `const x = require("...")` is a static import in TypeScript's CommonJS output;
+    // import() compiles to a require inside a promise callback, which this does not match.
+    for (const match of readFileSync(file, 'utf8').matchAll(/^(?:const|var|let) [^=\n]+= (?:__import(?:Star|Default)\()?require\("([^"]+)"\)/gm)) {
+      const target = resolveFrom(file, match[1]);
+      if (target !== undefined) visit(target);
+    }
+  };
+  visit(entry);
+  return [...seen];
+}
+
+test('activation loads only what the Model view needs: no schema validator, parser or dataset reader', () => {
+  const loaded = loadedAtActivation(ENTRY);
+  assert.ok(loaded.some((file) => file.endsWith(path.join('model-view', 'model-tree.js'))));
+  const heavy = loaded.filter((file) => /[\\/]node_modules[\\/](zod|jsonc-parser|csv-parse)[\\/]/.test(file));
+  assert.deepEqual(heavy.map((file) => path.relative(OUT, file)), []);
+});

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { parseExperimentText } from '../../src/core/experiment/load-experiment';
 import { readModelGroups } from '../../src/core/model/model-groups';
 import { hubCacheFolder } from '../../src/core/model/hub-paths';
-import { buildSnapshot } from '../../src/extension/experiment/experiment-snapshot';
+import { buildSnapshot } from '../../src/extension/experiment/build-snapshot';
 import { DEMO_TASKS } from '../helpers/tiny-experiment';
 import { temporaryFolder } from '../helpers/tiny-model';
 

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as path from 'node:path';
-import { buildSnapshot, type ExperimentSnapshot } from '../../src/extension/experiment/experiment-snapshot';
+import { buildSnapshot } from '../../src/extension/experiment/build-snapshot';
+import type { ExperimentSnapshot } from '../../src/extension/experiment/experiment-snapshot';
 import { TrainingController, type ExperimentAccess, type TrainerLauncher, type TrainingUi } from '../../src/extension/training/training-controller';
 import { forkKeyOf, phaseEndCheckpoint, type RunRecord } from '../../src/core/runs/run-listing';
 import { allGroupNames } from '../../src/core/vocabulary/groups';

@@ -7,14 +7,19 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { messageOf } from '../../core/errors';
-import { editPhase, type PhaseChange } from '../../core/experiment/phase-edits';
-import { changedRange } from '../../core/experiment/jsonc-edit';
-import { readModelGroups, type ModelGroups } from '../../core/model/model-groups';
-import { readRunRecords, type RunRecord } from '../../core/runs/run-listing';
+import type { PhaseChange } from '../../core/experiment/phase-edits';
+import type { ModelGroups } from '../../core/model/model-groups';
+import type { RunRecord } from '../../core/runs/run-listing';
 import { Disposable } from '../disposable';
 import { EXPERIMENT_GLOB, selectedExperiment } from './experiment-selection';
-import { buildSnapshot, groupNamesOf, type ExperimentSnapshot } from './experiment-snapshot';
+import { groupNamesOf, type ExperimentSnapshot } from './experiment-snapshot';
+
+/** The schema, the file edits and the model reading load on first use, not during activation. */
+const heavy = () =>
+  Promise.all([import('./build-snapshot.js'), import('../../core/experiment/phase-edits.js'), import('../../core/experiment/jsonc-edit.js'), import('../../core/model/model-groups.js'), import('../../core/runs/run-listing.js')]).then(
+    ([snapshot, edits, jsonc, model, runs]) => ({ ...snapshot, ...edits, ...jsonc, ...model, ...runs }),
+  );
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 const PHASE_KEY = 'thaw.selectedPhase:';
 /** Earlier versions kept a freeze state per experiment in workspace state; the file holds it now. */
@@ -60,6 +65,7 @@ export class ExperimentSession extends Disposable {
       return undefined;
     }
     const text = await this.textOf(file);
+    const { buildSnapshot } = await heavy();
     let snapshot = buildSnapshot({ file, text, runs: this.runs, chosenPhase: this.state.get<string>(PHASE_KEY + file) });
     if (snapshot.experiment !== undefined) {
       const experiment = snapshot.experiment;
@@ -98,10 +104,12 @@ export class ExperimentSession extends Disposable {
   private async readRuns(folder: string): Promise<RunRecord[]> {
     // Reading run folders is reading files the workspace brought: only in a trusted one.
     if (!vscode.workspace.isTrusted) return [];
+    const { readRunRecords } = await heavy();
     return readRunRecords(folder).catch(() => []);
   }
 
-  private modelGroups(experiment: NonNullable<ExperimentSnapshot['experiment']>): Promise<ModelGroups> {
+  private async modelGroups(experiment: NonNullable<ExperimentSnapshot['experiment']>): Promise<ModelGroups> {
+    const { readModelGroups } = await heavy();
     // In an untrusted workspace nothing is fetched and no dataset is read: only config.json.
     const trusted = vscode.workspace.isTrusted;
     const key = JSON.stringify([experiment.model, experiment.tasks, trusted]);
@@ -133,6 +141,7 @@ export class ExperimentSession extends Disposable {
       void vscode.window.showErrorMessage(`Thaw: ${path.basename(snapshot.file)} cannot be edited from the views: ${snapshot.problem?.message ?? 'it has no phases'}`);
       return;
     }
+    const { editPhase } = await heavy();
     let result;
     try {
       result = editPhase(snapshot.text, snapshot.selectedPhase, groupNamesOf(snapshot), change, snapshot.file);
@@ -149,8 +158,8 @@ export class ExperimentSession extends Disposable {
     const snapshot = this.current;
     if (snapshot === undefined) return;
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(snapshot.file));
-    const before = document.getText();
-    const change = changedRange(before, text);
+    const { changedRange } = await heavy();
+    const change = changedRange(document.getText(), text);
     if (change.length > 0 || change.text !== '') {
       const edit = new vscode.WorkspaceEdit();
       edit.replace(document.uri, new vscode.Range(document.positionAt(change.offset), document.positionAt(change.offset + change.length)), change.text);

@@ -7,7 +7,6 @@
 import * as path from 'node:path';
 import type { RunRecord } from '../../core/runs/run-listing';
 import type { ExperimentSnapshot } from '../experiment/experiment-snapshot';
-import { planStart } from './start-plan';
 
 export interface TrainingUi {
   info(message: string): void;
@@ -53,6 +52,8 @@ export class TrainingController {
       this.ui.error('Thaw: no experiment to train. Create one with "Thaw: New Experiment".');
       return false;
     }
+    // The plan brings the experiment schema: loaded on the first start, not during activation.
+    const { planStart } = await import('./start-plan.js');
     const plan = planStart(phaseName, { snapshot, runs: await this.experiment.runs(), runsFolderSetting: this.experiment.runsFolderSetting(), exists: (file) => this.experiment.exists(file) });
     if ('refused' in plan) {
       this.ui.warn(`Thaw: ${plan.refused}`);
