@@ -67,7 +67,14 @@ export const HostToWebview = z.discriminatedUnion('type', [
     problem: ExperimentProblem.optional(),
   }),
   /** Trainer events since the last message (at most ~10 messages a second); `reset` first clears the charts. */
-  z.strictObject({ type: z.literal('run'), reset: z.boolean(), header: RunHeader.optional(), events: z.array(TrainerEvent) }),
+  z.strictObject({
+    type: z.literal('run'),
+    reset: z.boolean(),
+    header: RunHeader.optional(),
+    events: z.array(TrainerEvent),
+    /** A recorded run opened from the Runs view (its id), shown instead of the live one. */
+    viewing: z.string().optional(),
+  }),
 ]);
 export type HostToWebview = z.infer<typeof HostToWebview>;
 
@@ -83,6 +90,8 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   /** Starts this phase of the file. */
   z.strictObject({ type: z.literal('start'), phase: z.string().min(1) }),
   z.strictObject({ type: z.literal('stop') }),
+  /** Leave a run opened from the Runs view and show the live one again. */
+  z.strictObject({ type: z.literal('backToLive') }),
   /** The benchmark's figures, measured in the webview. */
   z.strictObject({ type: z.literal('renderTiming'), firstPaintMs: z.number().min(0), updateMs: z.array(z.number().min(0)), points: z.number().int().min(0) }),
 ]);

@@ -39,8 +39,13 @@ const MAX_EVENTS_BYTES = 256 << 20;
 /** The events of the newest run under `runsFolder` (invalid lines skipped), or none. */
 export async function newestRunEvents(runsFolder: string): Promise<TrainerEvent[]> {
   const [newest] = await runFoldersNewestFirst(runsFolder);
-  const file = newest === undefined ? undefined : path.join(newest, EVENTS_FILE);
-  if (file === undefined || !existsSync(file) || (await fs.stat(file)).size > MAX_EVENTS_BYTES) return [];
+  return newest === undefined ? [] : runEvents(newest);
+}
+
+/** The events of the run in `runFolder` (invalid lines skipped), or none. */
+export async function runEvents(runFolder: string): Promise<TrainerEvent[]> {
+  const file = path.join(runFolder, EVENTS_FILE);
+  if (!existsSync(file) || (await fs.stat(file)).size > MAX_EVENTS_BYTES) return [];
   return (await fs.readFile(file, 'utf8'))
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -55,7 +60,7 @@ export async function newestRunEvents(runsFolder: string): Promise<TrainerEvent[
 }
 
 /** The file edit a panel request stands for, or undefined when it is not an edit. */
-export function phaseChangeOf(message: Exclude<WebviewToHost, { type: 'initialized' }>, snapshot: ExperimentSnapshot): PhaseChange | undefined {
+export function phaseChangeOf(message: Exclude<WebviewToHost, { type: 'initialized' | 'backToLive' }>, snapshot: ExperimentSnapshot): PhaseChange | undefined {
   switch (message.type) {
     case 'setFrozen':
       return { kind: 'freeze', target: message.target as GroupTarget, frozen: message.frozen };

@@ -16,7 +16,7 @@ export const PANEL_VIEW_TYPE = 'thaw.panel';
 
 export interface PanelHost {
   /** A validated message from the webview (other than the handshake). */
-  onMessage(message: Exclude<WebviewToHost, { type: 'initialized' }>): void;
+  onMessage(message: Exclude<WebviewToHost, { type: 'initialized' | 'backToLive' }>): void;
   /** The selected phase as the panel shows it, or undefined when there is no experiment. */
   setup(): Extract<HostToWebview, { type: 'setup' }> | undefined;
   /** The newest run's events, read from its folder, for a panel that comes back after a reload. */
@@ -28,6 +28,8 @@ export class TrainingPanel extends Disposable {
   private ready = false;
   private events: TrainerEvent[] = [];
   private header = new RunHeaderTracker();
+  /** A recorded run opened from the Runs view, shown instead of the live one. */
+  private viewed: { readonly runId: string; readonly events: TrainerEvent[]; readonly header: RunHeaderTracker } | undefined;
   /** What was sent before the webview's `initialized`: sent right after it, in order. */
   private queued: HostToWebview[] = [];
   private readonly batcher = this.track(new EventBatcher<TrainerEvent>((batch) => this.post({ type: 'run', reset: false, header: this.header.current, events: batch })));
@@ -64,15 +66,38 @@ export class TrainingPanel extends Disposable {
     if (event.type === 'run-start') {
       this.batcher.flush();
       this.startRun([event]);
-      this.post({ type: 'run', reset: true, header: this.header.current, events: [event] });
+      if (this.viewed === undefined) this.post({ type: 'run', reset: true, header: this.header.current, events: [event] });
       return;
     }
     this.events.push(event);
     this.header.add(event);
-    // Before the handshake the events wait in this.events: the webview gets them all at once then.
-    if (!this.ready) return;
+    // Before the handshake the events wait in this.events: the webview gets them all at once
+    // then. While a recorded run is shown, the live one keeps them for "Back to Live".
+    if (!this.ready || this.viewed !== undefined) return;
     this.batcher.add(event);
     if (event.type === 'run-end') this.batcher.flush();
+  }
+
+  /** Shows a recorded run (opened from the Runs view) instead of the live one, until "Back to Live". */
+  showRecordedRun(runId: string, events: readonly TrainerEvent[]): void {
+    const header = new RunHeaderTracker();
+    events.forEach((event) => header.add(event));
+    this.viewed = { runId, events: [...events], header };
+    this.show();
+    this.post(this.runMessage());
+  }
+
+  /** The webview asked to leave the recorded run. */
+  backToLive(): void {
+    this.viewed = undefined;
+    this.post(this.runMessage());
+  }
+
+  /** The whole run the panel shows: the recorded one when one is open, else the live one. */
+  private runMessage(): HostToWebview {
+    const viewed = this.viewed;
+    if (viewed !== undefined) return { type: 'run', reset: true, header: viewed.header.current, events: viewed.events, viewing: viewed.runId };
+    return { type: 'run', reset: true, header: this.header.current, events: this.events };
   }
 
   /** Sends the freeze state again (after any change in the Model view or the panel). */
@@ -111,6 +136,7 @@ export class TrainingPanel extends Disposable {
       return;
     }
     const value = parsed.value;
+    if (value.type === 'backToLive') return this.backToLive();
     if (value.type !== 'initialized') {
       this.host.onMessage(value);
       return;
@@ -122,7 +148,7 @@ export class TrainingPanel extends Disposable {
     // Every run message is carried by the reset below; the rest is sent as it was queued.
     queued.filter((message) => message.type !== 'run').forEach((message) => this.post(message));
     this.sendSetup();
-    this.post({ type: 'run', reset: true, header: this.header.current, events: this.events });
+    this.post(this.runMessage());
   }
 
   /** Begins holding a run's events (a new run, or one read back from its folder). */

@@ -32,6 +32,8 @@ export interface StartContext {
   /** The runs folder when the user's setting overrides the file's `output`. */
   readonly runsFolderSetting?: string;
   readonly exists: (file: string) => boolean;
+  /** The checkpoint to start from, chosen by the user (Fine-tune from Here); else found among the runs. */
+  readonly fromCheckpoint?: string;
 }
 
 export function planStart(phaseName: string, context: StartContext): StartPlan | { readonly refused: string } {
@@ -61,7 +63,7 @@ export function planStart(phaseName: string, context: StartContext): StartPlan |
       return { refused: error instanceof ThawError ? error.reason : messageOf(error) };
     }
   }
-  const fromCandidates = index === 0 ? [] : checkpointsBefore(experiment, index, context);
+  const fromCandidates = index === 0 ? [] : context.fromCheckpoint !== undefined ? [context.fromCheckpoint] : checkpointsBefore(experiment, index, context);
   if (index > 0 && fromCandidates.length === 0) {
     const previous = experiment.phases[index - 1].name;
     return {

@@ -40,7 +40,7 @@ export class TrainingController {
   ) {}
 
   /** Starts phase `phaseName` of the selected experiment; resolves once the trainer runs (or it was refused). */
-  async startPhase(phaseName: string): Promise<boolean> {
+  async startPhase(phaseName: string, fromCheckpoint?: string): Promise<boolean> {
     const trainer = await this.trainer();
     if (trainer.running) {
       this.ui.info('Thaw: a training run is already going. Stop it first.');
@@ -54,7 +54,7 @@ export class TrainingController {
     }
     // The plan brings the experiment schema: loaded on the first start, not during activation.
     const { planStart } = await import('./start-plan.js');
-    const plan = planStart(phaseName, { snapshot, runs: await this.experiment.runs(), runsFolderSetting: this.experiment.runsFolderSetting(), exists: (file) => this.experiment.exists(file) });
+    const plan = planStart(phaseName, { snapshot, runs: await this.experiment.runs(), runsFolderSetting: this.experiment.runsFolderSetting(), exists: (file) => this.experiment.exists(file), ...(fromCheckpoint === undefined ? {} : { fromCheckpoint }) });
     if ('refused' in plan) {
       this.ui.warn(`Thaw: ${plan.refused}`);
       return false;
@@ -73,6 +73,18 @@ export class TrainingController {
     }
     await trainer.start([...plan.args, ...(from === undefined ? [] : ['--from', from])]);
     this.ui.info(`Thaw: starting ${plan.summary}${from === undefined ? '' : ` From ${path.relative(path.dirname(path.dirname(path.dirname(from))), from)}.`}`);
+    return true;
+  }
+
+  /** Continues a stopped or interrupted run from its latest checkpoint: `thaw train --resume RUN`. */
+  async resume(runFolder: string): Promise<boolean> {
+    const trainer = await this.trainer();
+    if (trainer.running) {
+      this.ui.info('Thaw: a training run is already going. Stop it first.');
+      return false;
+    }
+    await trainer.start(['train', '--resume', runFolder]);
+    this.ui.info(`Thaw: resuming ${path.basename(runFolder)} from its latest checkpoint.`);
     return true;
   }
 

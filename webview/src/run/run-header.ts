@@ -1,5 +1,6 @@
 // The run's figures above the charts: phase, step, time, backend, status and warnings, with the
-// Stop button, which is there only while the run is going.
+// Stop button, which is there only while the live run is going, and "Back to live" while a
+// recorded run opened from the Runs view is shown.
 
 import type { RunHeader } from '../../../src/protocol/panel-messages';
 import { element, setText } from '../shared/dom';
@@ -9,7 +10,7 @@ import { postToHost } from '../shared/vscode-api';
 export interface RunHeaderView {
   readonly element: HTMLElement;
   /** Shows the host's figures; `extraWarnings` are those seen in events, shown once each with the host's. */
-  readonly update: (header: RunHeader | undefined, extraWarnings: readonly string[]) => void;
+  readonly update: (header: RunHeader | undefined, extraWarnings: readonly string[], viewing?: string) => void;
 }
 
 function fact(label: string, id: string): { element: HTMLSpanElement; value: HTMLSpanElement } {
@@ -27,14 +28,21 @@ export function createRunHeader(): RunHeaderView {
   const stop = element('vscode-button', { id: 'stop', text: 'Stop', attributes: { appearance: 'secondary' } });
   stop.addEventListener('click', () => postToHost({ type: 'stop' }));
   const warnings = element('ul', { id: 'run-warnings', className: 'warnings', attributes: { 'aria-label': 'Warnings' } });
+  const backToLive = element('vscode-button', { id: 'back-to-live', text: 'Back to Live', attributes: { appearance: 'secondary' } });
+  backToLive.addEventListener('click', () => postToHost({ type: 'backToLive' }));
+  const viewed = element('span', { id: 'run-viewing', className: 'viewing' });
   const noRun = element('p', { id: 'no-run', className: 'no-run', text: 'No run yet. Start a phase to see it train.' });
   const facts = element('div', { className: 'facts' }, phase.element, step.element, elapsed.element, eta.element, backend.element, status.element, stop);
-  const section = element('section', { id: 'run-header', className: 'run-header' }, noRun, facts, warnings);
+  const viewingBar = element('div', { className: 'viewing-bar' }, viewed, backToLive);
+  const section = element('section', { id: 'run-header', className: 'run-header' }, viewingBar, noRun, facts, warnings);
 
-  const update = (header: RunHeader | undefined, extraWarnings: readonly string[]) => {
+  const update = (header: RunHeader | undefined, extraWarnings: readonly string[], viewing?: string) => {
     noRun.hidden = header !== undefined;
     facts.hidden = header === undefined;
-    const running = header?.status === 'running';
+    viewingBar.hidden = viewing === undefined;
+    setText(viewed, viewing === undefined ? '' : `Viewing run ${viewing}`);
+    // A recorded run without a run-end (killed) reads as running, but it is not this panel's to stop.
+    const running = header?.status === 'running' && viewing === undefined;
     stop.hidden = !running;
     stop.disabled = !running;
     if (header) {

@@ -44,7 +44,7 @@ export function createRunView(): RunView {
       if (message.events.length > 0) timing.dataReceived(receivedAt);
       lastHeader = message.header ?? lastHeader;
       if (message.header?.runId === BENCHMARK_RUN_ID && message.header.status === 'completed') timing.wantReport();
-      header.update(lastHeader, data.warnings);
+      header.update(lastHeader, data.warnings, message.viewing);
       charts.showCounts();
       charts.requestDraw();
     },
