@@ -33,7 +33,12 @@ export class RunsView extends Disposable {
 
   constructor(private readonly host: RunsViewHost) {
     super();
-    this.track({ dispose: () => (clearTimeout(this.refreshTimer), this.watcher?.dispose()) });
+    this.track({
+      dispose: () => {
+        clearTimeout(this.refreshTimer);
+        this.watcher?.dispose();
+      },
+    });
     const command = (id: string, run: (clicked?: unknown, all?: unknown) => unknown) => this.track(vscode.commands.registerCommand(id, run));
     const each = (action: (run: RunSummary) => Promise<unknown>) => async (clicked?: unknown, all?: unknown) => {
       for (const run of this.tree.selected(clicked, all)) await action(run);
