@@ -5,6 +5,7 @@
 // (default 6); THAW_FAULT_SEED the random choices.
 
 import assert from 'node:assert/strict';
+import { truncateSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import seedrandom from 'seedrandom';
@@ -139,4 +140,23 @@ test('SIGTERM just after a checkpoint event: the step finishes, a checkpoint is 
   const resumed = runThaw(['--resume', runFolder], environment);
   assert.equal(await resumed.exited, 0, resumed.stderr());
   assert.deepEqual(lossMismatches(recordedEvents(runFolder)), []);
+});
+
+test('a damaged latest checkpoint: the resume says so, removes it, and continues from the newest whole one', async () => {
+  const first = runThaw([writeFaultExperiment(workspace.folder, 'damaged', model), '--max-steps', '13'], environment);
+  assert.equal(await first.exited, 0, first.stderr());
+  const runFolder = runFolderOf(first.events);
+  const latest = (await readLatestCheckpoint(runFolder))!;
+  assert.equal(latest.position.globalStep, 13);
+  // A disk that lost the end of the weights file: the header promises more bytes than there are.
+  truncateSync(path.join(latest.folder, 'model.safetensors'), 4096);
+  const resumed = runThaw(['--resume', runFolder], environment);
+  assert.equal(await resumed.exited, 0, resumed.stderr());
+  const warning = resumed.events.find((event) => event.type === 'warning');
+  assert.ok(warning?.type === 'warning');
+  assert.match(warning.message, /step-000013 is damaged \(.*model\.safetensors: truncated or corrupt.*\) and was removed; resuming from checkpoints\/phase-0-warm-up \(step 9\) instead/);
+  const start = resumed.events.find((event) => event.type === 'run-start');
+  assert.ok(start?.type === 'run-start' && start.resumedFromStep === 9);
+  assert.deepEqual(lossMismatches(recordedEvents(runFolder)), []);
+  assert.deepEqual((await auditCheckpoints(runFolder)).unloadable, []);
 });

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { initBackend } from '../../src/trainer/backend/tensorflow';
@@ -73,4 +73,22 @@ test('an unexpected error is one line naming a log file that holds the stack', a
   assert.ok(match, lines[0]);
   assert.ok(existsSync(match[1]));
   assert.match(readFileSync(match[1], 'utf8'), /\n {4}at /);
+});
+
+test('an unexpected error during a run: one line with the log path, and a run-end all the same', async () => {
+  // A file where the embedding cache's folder should be: an error Thaw has no message for.
+  const cache = path.join(workspace.folder, 'blocked-cache');
+  mkdirSync(cache);
+  writeFileSync(path.join(cache, 'embeddings'), 'not a folder');
+  const run = runThaw([writeExperiment(workspace.folder, 'unexpected', model, SHORT)], { ...environment, THAW_CACHE: cache });
+  assert.equal(await run.exited, 1);
+  const line = run.stderr().trim().split('\n').at(-1)!;
+  const match = /^thaw train: unexpected error: .*embeddings.* \(the stack is in (.+\.log)\)$/.exec(line);
+  assert.ok(match, line);
+  assert.ok(!run.stderr().includes('    at '), 'no stack trace on stderr');
+  const start = run.events.find((event) => event.type === 'run-start');
+  assert.ok(start?.type === 'run-start');
+  assert.equal(path.dirname(match[1]), start.runFolder, 'the log is kept with the run');
+  const end = run.events.at(-1);
+  assert.ok(end?.type === 'run-end' && end.status === 'failed' && end.reason === 'unexpected error' && end.resumable === true);
 });
