@@ -14,7 +14,8 @@ export const FAULT_PHASES = {
 };
 export const FAULT_TOTAL_STEPS = 36;
 
-/** Writes the fault experiment as `<name>.thaw.json` with its runs in `output`. */
-export function writeFaultExperiment(folder: string, name: string, model: string, output = path.join(folder, `runs-${name}`)): string {
-  return writeExperiment(folder, name, model, { ...FAULT_PHASES, output });
+/** Writes the fault experiment as `<name>.thaw.json` with its runs in `output`; more fine-tune steps leave room for more kills. */
+export function writeFaultExperiment(folder: string, name: string, model: string, output = path.join(folder, `runs-${name}`), fineTuneSteps = 27): string {
+  const [warmUp, fineTune] = FAULT_PHASES.phases;
+  return writeExperiment(folder, name, model, { ...FAULT_PHASES, phases: [warmUp, { ...fineTune, steps: fineTuneSteps }], output });
 }

@@ -19,11 +19,14 @@ import { temporaryFolder } from '../helpers/tiny-model';
 import { tinyDemoModel } from '../helpers/tiny-experiment';
 
 const KILLS = Number(process.env.THAW_FAULT_KILLS ?? 6);
+/** Each kill may cost a few steps of progress; a longer fine-tune leaves room for many. */
+const KILLED_FINE_TUNE_STEPS = Math.max(27, 4 * KILLS);
 const random = seedrandom(process.env.THAW_FAULT_SEED ?? 'thaw-faults');
 const workspace = temporaryFolder();
 let model: string;
 let environment: NodeJS.ProcessEnv;
 let reference: Map<number, TrainerEvent & { type: 'step' }>;
+let longReference: Map<number, TrainerEvent & { type: 'step' }>;
 
 before(async () => {
   await initBackend();
@@ -33,6 +36,9 @@ before(async () => {
   assert.equal(await whole.exited, 0, whole.stderr());
   reference = stepLosses(whole.events);
   assert.equal(reference.size, FAULT_TOTAL_STEPS);
+  const long = runThaw([writeFaultExperiment(workspace.folder, 'long-reference', model, undefined, KILLED_FINE_TUNE_STEPS)], environment);
+  assert.equal(await long.exited, 0, long.stderr());
+  longReference = stepLosses(long.events);
 });
 after(() => workspace.cleanup());
 
@@ -43,10 +49,10 @@ const runFolderOf = (events: readonly TrainerEvent[]) => {
 };
 
 /** Steps whose losses differ from the uninterrupted run's. */
-function lossMismatches(events: readonly TrainerEvent[]): string[] {
+function lossMismatches(events: readonly TrainerEvent[], expectedSteps = reference): string[] {
   return events.flatMap((event) => {
     if (event.type !== 'step') return [];
-    const expected = reference.get(event.globalStep);
+    const expected = expectedSteps.get(event.globalStep);
     return JSON.stringify(event.loss) === JSON.stringify(expected?.loss) ? [] : [`step ${event.globalStep}: ${JSON.stringify(event.loss)} != ${JSON.stringify(expected?.loss)}`];
   });
 }
@@ -83,10 +89,11 @@ function armKill(run: ThawChild, trigger: Trigger): () => string {
 
 test(`${KILLS} random SIGKILLs, each followed by --resume: checkpoints load, losses match`, async () => {
   // The first invocation stops at step 4, so that every kill after it has a checkpoint to resume.
-  const first = runThaw([writeFaultExperiment(workspace.folder, 'killed', model), '--max-steps', '4'], environment);
+  const first = runThaw([writeFaultExperiment(workspace.folder, 'killed', model, undefined, KILLED_FINE_TUNE_STEPS), '--max-steps', '4'], environment);
   assert.equal(await first.exited, 0, first.stderr());
   const runFolder = runFolderOf(first.events);
   const counts = { kills: 0, killsByTrigger: {} as Record<string, number>, checkpointsLoaded: 0, unloadable: [] as string[], failedResumes: [] as string[], lossMismatches: [] as string[] };
+  let completed = false;
   for (let attempt = 0; counts.kills < KILLS && attempt < KILLS * 3; attempt++) {
     const trigger = TRIGGERS[attempt % TRIGGERS.length];
     // A fresh cache makes the resumed warm-up fill it again, so that it can be killed there.
@@ -100,30 +107,53 @@ test(`${KILLS} random SIGKILLs, each followed by --resume: checkpoints load, los
     } else if (code !== 0) {
       counts.failedResumes.push(`exit ${code}: ${resumed.stderr().trim().split('\n').at(-1)}`);
     } else {
-      break; // the run reached its end before the kill: nothing left to kill
+      completed = true; // the run reached its end before the kill: nothing left to kill
+      break;
     }
     const audit = await auditCheckpoints(runFolder);
     counts.checkpointsLoaded += audit.loaded.length;
     counts.unloadable.push(...audit.unloadable);
   }
-  const last = runThaw(['--resume', runFolder], environment);
-  const lastCode = await last.exited;
-  if (lastCode !== 0) counts.failedResumes.push(`final resume exit ${lastCode}: ${last.stderr()}`);
+  if (!completed) {
+    const last = runThaw(['--resume', runFolder], environment);
+    const lastCode = await last.exited;
+    if (lastCode !== 0) counts.failedResumes.push(`final resume exit ${lastCode}: ${last.stderr()}`);
+  }
   const events = recordedEvents(runFolder);
-  counts.lossMismatches = lossMismatches(events);
+  counts.lossMismatches = lossMismatches(events, longReference);
   const finalAudit = await auditCheckpoints(runFolder);
   counts.checkpointsLoaded += finalAudit.loaded.length;
   counts.unloadable.push(...finalAudit.unloadable);
   console.log(`fault suite: ${JSON.stringify({ ...counts, unloadable: counts.unloadable.length, failedResumes: counts.failedResumes.length, lossMismatches: counts.lossMismatches.length })}`);
 
-  assert.ok(counts.kills >= Math.min(KILLS, 1), 'at least one kill landed');
+  assert.equal(counts.kills, KILLS, 'every kill landed before the run ended');
   assert.deepEqual(counts.unloadable, [], 'every kept checkpoint loads');
   assert.deepEqual(counts.failedResumes, [], 'every resume succeeds');
   assert.deepEqual(counts.lossMismatches, [], 'losses equal the uninterrupted run step for step');
-  assert.deepEqual([...new Set(events.flatMap((event) => (event.type === 'step' ? [event.globalStep] : [])))].sort((a, b) => a - b), [...reference.keys()], 'every step ran');
+  assert.deepEqual([...new Set(events.flatMap((event) => (event.type === 'step' ? [event.globalStep] : [])))].sort((a, b) => a - b), [...longReference.keys()], 'every step ran');
   const end = events.at(-1);
   assert.ok(end?.type === 'run-end' && end.status === 'completed' && end.resumable === false);
   assert.deepEqual(finalAudit.loaded.sort(), ['phase-0-warm-up', 'phase-1-fine-tune'], 'only the phase-end checkpoints are left');
+});
+
+test('SIGKILL while the embedding cache fills, then --resume: the cache refills and the losses match', async () => {
+  // The main loop reaches the cache only while its run is in the warm-up; this kills there on purpose.
+  const kills = Math.max(1, Math.round(KILLS / 4));
+  for (let index = 0; index < kills; index++) {
+    const first = runThaw([writeFaultExperiment(workspace.folder, `cache-kill-${index}`, model), '--max-steps', String(1 + index)], environment);
+    assert.equal(await first.exited, 0, first.stderr());
+    const runFolder = runFolderOf(first.events);
+    const cold = { ...environment, THAW_CACHE: path.join(workspace.folder, `cold-cache-${index}`) };
+    const killed = runThaw(['--resume', runFolder], cold);
+    await killed.waitFor((event) => event.type === 'progress' && event.stage === 'embedding-cache');
+    killed.child.kill('SIGKILL');
+    assert.equal(await killed.exited, null);
+    assert.ok(!killed.events.some((event) => event.type === 'step'), 'killed before any step');
+    const resumed = runThaw(['--resume', runFolder], cold);
+    assert.equal(await resumed.exited, 0, resumed.stderr());
+    assert.deepEqual(lossMismatches(recordedEvents(runFolder)), []);
+    assert.deepEqual((await auditCheckpoints(runFolder)).unloadable, []);
+  }
 });
 
 test('SIGTERM just after a checkpoint event: the step finishes, a checkpoint is written, exit 0, and the resume matches', async () => {
