@@ -78,6 +78,8 @@ test('experiments that cannot train, or would not fit, are refused up front with
   });
   const endless = { preset: undefined, phases: [{ name: 'endless', epochs: 1e12, frozen: ['encoder'], lr: { heads: 1e-3 } }] };
   await assertFails('too-many-steps', endless, 'EXPERIMENT', /phase "endless": 3\.80e\+13 steps is more than the limit of 100,000,000 steps in a phase/);
+  const headsFrozen = { preset: undefined, phases: [{ name: 'no-task', steps: 2, frozen: ['heads'], lr: { encoder: 1e-4 } }] };
+  await assertFails('no-training-task', headsFrozen, 'EXPERIMENT', /phase "no-task": every task's head is frozen \(task_a_head, task_b_head\), so no task trains/);
   await assertFails('too-long', { maxSeqLength: 65 }, 'EXPERIMENT', /maxSeqLength 65 exceeds the model's limit of 64 positions \(max_position_embeddings\)/);
 });
 

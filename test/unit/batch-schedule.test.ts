@@ -77,3 +77,11 @@ test('1.5 million rows: planned without a call-stack overflow, huge epoch counts
   assert.equal(endless.totalSteps, 13e12);
   assert.equal(endless.stepsFrom(0).next().done, false);
 });
+
+test('no task to train on: an empty schedule, in steps or epochs', () => {
+  for (const length of [{ steps: 5 }, { epochs: 3 }]) {
+    const schedule = buildPhaseSchedule({ tasks: [], sampling: 'joint', temperature: 2, batchSize: 8, seed: 'x', ...length });
+    assert.equal(schedule.totalSteps, 0);
+    assert.deepEqual([...schedule.stepsFrom(0)], []);
+  }
+});

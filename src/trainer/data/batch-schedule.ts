@@ -92,6 +92,7 @@ class TaskStream {
 /** Optimizer steps in one epoch: every batch of every task, or with `joint` the largest task's. */
 function stepsPerEpoch(streams: readonly TaskStream[], sampling: Sampling): number {
   const counts = streams.map((stream) => stream.batchesPerEpoch());
+  if (counts.length === 0) return 0;
   return sampling === 'joint' ? Math.max(...counts) : counts.reduce((sum, count) => sum + count, 0);
 }
 
@@ -107,7 +108,8 @@ export function buildPhaseSchedule(options: ScheduleOptions): PhaseSchedule {
     options.tasks.map(({ task, lengths }) => new TaskStream(task, lengths, options.batchSize, options.seed)),
     options.sampling,
   );
-  const totalSteps = options.steps ?? perEpoch * (options.epochs ?? 1);
+  // With no task to train on there are no batches: an empty phase, never an endless loop.
+  const totalSteps = perEpoch === 0 ? 0 : (options.steps ?? perEpoch * (options.epochs ?? 1));
   return {
     totalSteps,
     epochEndingAt: (count) => (count === totalSteps || (count % perEpoch === 0 && count < totalSteps) ? Math.ceil(count / perEpoch) : undefined),

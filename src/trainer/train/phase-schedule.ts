@@ -28,8 +28,12 @@ export function phaseSchedule(experiment: ResolvedExperiment, phase: ResolvedPha
   });
 }
 
-/** Refuses a phase longer than MAX_PHASE_STEPS before any work is done. */
+/** Refuses, before any work is done, a phase with no task to train on or longer than MAX_PHASE_STEPS. */
 export function checkPhaseLength(experiment: ResolvedExperiment, phase: ResolvedPhase, tasks: readonly TaskData[]): void {
+  if (trainingTasks(phase, tasks).length === 0) {
+    const heads = tasks.map((task) => task.head).join(', ');
+    throw new ThawError(`phase "${phase.name}": every task's head is frozen (${heads}), so no task trains and the phase would run no step; thaw a head, or freeze everything for an evaluation (evaluateOnly)`, experiment.file);
+  }
   const steps = phaseSchedule(experiment, phase, tasks).totalSteps;
   if (steps > MAX_PHASE_STEPS) {
     throw new ThawError(`phase "${phase.name}": ${steps.toExponential(2)} steps is more than the limit of ${MAX_PHASE_STEPS.toLocaleString('en-US')} steps in a phase; give fewer epochs or steps`, experiment.file);
