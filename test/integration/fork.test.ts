@@ -72,3 +72,11 @@ test('--from refuses a latest.json that points outside the run, and a folder tha
   assert.equal(await neither.exited, 1);
   assert.match(neither.stderr(), /--from: neither a run folder/);
 });
+
+test('--output puts the run folder where the editor\'s thaw.runsFolder says, not in the file\'s "output"', async () => {
+  const file = writeFaultExperiment(workspace.folder, 'elsewhere', model);
+  const output = path.join(workspace.folder, 'settings-runs');
+  const run = runThaw([file, '--phase', 'warm-up', '--max-steps', '2', '--output', output], environment);
+  assert.equal(await run.exited, 0, run.stderr());
+  assert.equal(path.dirname(runStartOf(run.events).runFolder), output);
+});

@@ -190,6 +190,10 @@ export class ExperimentSession extends Disposable {
     if (snapshot.modelProblem !== undefined) {
       problems.push(new vscode.Diagnostic(new vscode.Range(0, 0, 0, 1), `model: ${snapshot.modelProblem}`, vscode.DiagnosticSeverity.Warning));
     }
+    for (const ignored of snapshot.ignoredRates) {
+      const line = Math.max(0, (ignored.line ?? 1) - 1);
+      problems.push(new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), ignored.message, vscode.DiagnosticSeverity.Warning));
+    }
     for (const diagnostic of problems) diagnostic.source = 'Thaw';
     this.diagnostics.set(vscode.Uri.file(snapshot.file), problems);
   }

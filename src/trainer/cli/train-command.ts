@@ -9,7 +9,7 @@ import { integerOption } from './options';
 import { ProgressLine } from './progress-line';
 import { TrainingProgress } from './training-progress';
 
-const HELP = `Usage: thaw train EXPERIMENT [--preset P] [--phase NAME] [--from RUN|CHECKPOINT] [--json] [--max-steps N]
+const HELP = `Usage: thaw train EXPERIMENT [--preset P] [--phase NAME] [--from RUN|CHECKPOINT] [--output DIR] [--json] [--max-steps N]
        thaw train --resume RUN_FOLDER [--json] [--max-steps N]
 
 Runs an experiment's phases and records the run in <output>/<run id>/: the resolved
@@ -19,6 +19,7 @@ ${PRESET_NAMES.join(', ')}. --resume continues a run from its latest checkpoint 
 data order, so the losses continue as if it had never stopped (on the same engine and threads).
 --from continues a run's latest checkpoint (or a checkpoint folder) in a new run, with its
 position, optimizer state and seed: --phase fine-tune --from <warm-up run> equals the recipe.
+--output DIR puts the run folder in DIR instead of the experiment's "output".
 
 SIGTERM, or {"type":"stop"} over IPC, finishes the current step, writes a checkpoint and
 exits 0.
@@ -33,6 +34,7 @@ export async function runTrainCommand(args: string[]): Promise<void> {
       phase: { type: 'string' },
       resume: { type: 'string' },
       from: { type: 'string' },
+      output: { type: 'string' },
       json: { type: 'boolean' },
       'max-steps': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -61,6 +63,7 @@ export async function runTrainCommand(args: string[]): Promise<void> {
       preset: values.preset as PresetName | undefined,
       phase: values.phase,
       from: values.from,
+      output: values.output,
       maxSteps: values['max-steps'] === undefined ? undefined : integerOption(values['max-steps'], 'max-steps', 1),
       sink,
       stop,

@@ -20,6 +20,8 @@ export interface PlanOptions {
   readonly resumeRun?: string;
   readonly phase?: string;
   readonly from?: string;
+  /** Where the run folder goes instead of the experiment's "output". */
+  readonly output?: string;
 }
 
 export interface RunPlan {
@@ -39,7 +41,9 @@ export interface RunPlan {
 export async function planRun(options: PlanOptions): Promise<RunPlan> {
   if (options.resumeRun !== undefined) return planResume(path.resolve(options.resumeRun));
   if (options.experimentFile === undefined) throw new ThawError('give an experiment file or a run to resume');
-  const experiment = await loadExperiment(options.experimentFile, options.preset);
+  const loaded = await loadExperiment(options.experimentFile, options.preset);
+  // --output (the editor's thaw.runsFolder setting) puts the run elsewhere than the file says.
+  const experiment = options.output === undefined ? loaded : { ...loaded, output: path.resolve(options.output) };
   if (options.from === undefined) return { experiment, onlyPhase: options.phase, warnings: [] };
 
   const fork = await forkCheckpoint(options.from);

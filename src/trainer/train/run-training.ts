@@ -37,6 +37,8 @@ export interface TrainOptions {
   readonly phase?: string;
   /** With an experiment file: continue from this run's latest checkpoint, or this checkpoint folder, in a new run. */
   readonly from?: string;
+  /** Put the run folder here instead of the experiment's "output" (thaw train --output). */
+  readonly output?: string;
   readonly maxSteps?: number;
   readonly sink: EventSink;
   readonly stop: StopSignal;
