@@ -133,8 +133,16 @@ export class ExperimentSession extends Disposable {
     await this.reload({ runs: false });
   }
 
+  /** Edits one after another: each is computed from the text the one before it left. */
+  private edits: Promise<void> = Promise.resolve();
+
   /** Writes `change` into the selected phase of the file; an invalid file refuses edits. */
-  async edit(change: PhaseChange): Promise<void> {
+  edit(change: PhaseChange): Promise<void> {
+    this.edits = this.edits.then(() => this.applyChange(change)).catch((error: unknown) => void vscode.window.showErrorMessage(`Thaw: ${messageOf(error)}`));
+    return this.edits;
+  }
+
+  private async applyChange(change: PhaseChange): Promise<void> {
     const snapshot = this.current;
     if (snapshot === undefined) return;
     if (snapshot.problem !== undefined || snapshot.selectedPhase === undefined) {
@@ -142,9 +150,11 @@ export class ExperimentSession extends Disposable {
       return;
     }
     const { editPhase } = await heavy();
+    // The document's text now, not the snapshot's: typing may not have been read back yet.
+    const text = (await vscode.workspace.openTextDocument(vscode.Uri.file(snapshot.file))).getText();
     let result;
     try {
-      result = editPhase(snapshot.text, snapshot.selectedPhase, groupNamesOf(snapshot), change, snapshot.file);
+      result = editPhase(text, snapshot.selectedPhase, groupNamesOf(snapshot), change, snapshot.file);
     } catch (error) {
       void vscode.window.showErrorMessage(`Thaw: ${messageOf(error)}`);
       return;
