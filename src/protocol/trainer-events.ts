@@ -19,6 +19,15 @@ const base = { time: z.iso.datetime() };
 
 const TaskSummary = z.strictObject({ name: z.string(), labels: z.array(z.string()), trainExamples: count, validationExamples: count });
 
+/** What a run's numbers depend on besides its experiment: bit-exact resume needs the same engine and threads. */
+const Provenance = z.strictObject({
+  thawVersion: z.string(),
+  engine: z.enum(['tensorflow', 'wasm', 'cpu']),
+  threads: z.number().int().min(1),
+  /** sha256 (hex) of each dataset file's bytes, by absolute path. */
+  datasets: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
+});
+
 export const TaskMetrics = z.strictObject({ loss: finite, accuracy: finite, macroF1: finite, examples: count });
 export type TaskMetrics = z.infer<typeof TaskMetrics>;
 
@@ -32,6 +41,13 @@ export const TrainerEvent = z.discriminatedUnion('type', [
     model: z.strictObject({ source: z.string(), parameterCount: count, groups: perGroup(count) }),
     tasks: perTask(TaskSummary),
     resumedFromStep: count.optional(),
+    /** Absolute path of the experiment file the run came from (kept on resume); absent in older runs. */
+    experimentFile: z.string().optional(),
+    /** The only phase this run runs (thaw train --phase); a resume keeps to it. */
+    phase: z.string().optional(),
+    /** thaw train --from: the run and the checkpoint this run continues from. */
+    forkedFrom: z.strictObject({ run: z.string(), checkpoint: z.string() }).optional(),
+    provenance: Provenance.optional(),
   }),
   z.strictObject({
     ...base,
@@ -60,10 +76,20 @@ export const TrainerEvent = z.discriminatedUnion('type', [
   }),
   z.strictObject({ ...base, type: z.literal('validation'), phase: z.string(), globalStep: count, epoch: count, tasks: perTask(TaskMetrics) }),
   z.strictObject({ ...base, type: z.literal('checkpoint'), globalStep: count, folder: z.string() }),
-  z.strictObject({ ...base, type: z.literal('warning'), kind: z.enum(['frozen-head-drift', 'other']), message: z.string(), task: taskKey.optional() }),
+  z.strictObject({ ...base, type: z.literal('warning'), kind: z.enum(['frozen-head-drift', 'ignored-learning-rate', 'other']), message: z.string(), task: taskKey.optional() }),
   z.strictObject({ ...base, type: z.literal('phase-end'), phase: z.string(), phaseIndex: count, groupHashes: perGroup(z.string()), changedGroups: z.array(groupName) }),
   z.strictObject({ ...base, type: z.literal('error'), message: z.string() }),
-  z.strictObject({ ...base, type: z.literal('run-end'), status: z.enum(['completed', 'stopped', 'failed']), globalStep: count, elapsedMs: count }),
+  z.strictObject({
+    ...base,
+    type: z.literal('run-end'),
+    status: z.enum(['completed', 'stopped', 'failed']),
+    globalStep: count,
+    elapsedMs: count,
+    /** Why it ended, in a few words ("completed", "stop requested", "the disk is full"); absent in older runs. */
+    reason: z.string().optional(),
+    /** thaw train --resume can continue it (a run killed from outside has no run-end at all). */
+    resumable: z.boolean().optional(),
+  }),
 ]);
 export type TrainerEvent = z.infer<typeof TrainerEvent>;
 export type TrainerEventType = TrainerEvent['type'];

@@ -45,8 +45,9 @@ function trainerProcesses(): string[] {
 }
 
 function treeRow(label: string) {
-  // Group names are unique substrings of their rows (layer.0 ... task_b_head), but layer.1 is in layer.10.
-  return page.locator('.pane-body .monaco-list-row[role=treeitem]', { hasText: new RegExp(`^\\s*${label.replace('.', '\\.')}(?!\\d)`) }).first();
+  // The row whose label is exactly `label` (layer.1 is a substring of layer.10's row).
+  const name = page.locator('.label-name', { hasText: new RegExp(`^${label.replace('.', '\\.')}$`) });
+  return page.locator('.pane-body .monaco-list-row[role=treeitem]').filter({ has: name }).first();
 }
 
 function checkbox(label: string) {

@@ -59,6 +59,28 @@ test('bad datasets name the file and the line', async () => {
   await assertFails('empty-dataset', taskA(empty), empty, /no examples/);
   const jsonl = data('bad.jsonl', '{"text": "What?", "label": "description"}\n{"text": "Who?"\n');
   await assertFails('bad-jsonl', taskA(jsonl), jsonl, /line 2: not valid JSON/);
+  const nul = data('nul.csv', `${GOOD_TRAIN}\0\0\0,human\n`);
+  await assertFails('nul-text', taskA(nul), nul, /line 4: the text is only NUL bytes/);
+  const nulJsonl = data('nul.jsonl', '{"text": "What?", "label": "description"}\n{"text": "\\u0000\\u0000", "label": "human"}\n');
+  await assertFails('nul-text-jsonl', taskA(nulJsonl), nulJsonl, /line 2: the text is only NUL bytes/);
+  const twoLabels = data('two-labels.csv', 'text,label,label\nWhat is a cat?,description,human\n');
+  await assertFails('duplicate-label-column', taskA(twoLabels), twoLabels, /line 1: the header has two columns named "label"/);
+});
+
+test('experiments that cannot train, or would not fit, are refused up front with the key or limit named', async () => {
+  await assertFails('zero-loss-weights', { lossWeights: { a: 0, b: 0 } }, 'EXPERIMENT', /lossWeights: a is 0 and b is 0, so no step would train anything/);
+  const outputFile = data('output-is-a-file', 'not a folder\n');
+  const experimentFile = writeExperiment(workspace.folder, 'output-file', model, { preset: 'freeze-encoder', output: outputFile });
+  await assert.rejects(runTraining({ experimentFile, sink: new EventSink(), stop: { requested: false } }), (error: unknown) => {
+    assert.ok(error instanceof ThawError);
+    assert.match(error.message, /^.*output-file\.thaw\.json: "output": .*output-is-a-file is a file, not a folder/);
+    return true;
+  });
+  const endless = { preset: undefined, phases: [{ name: 'endless', epochs: 1e12, frozen: ['encoder'], lr: { heads: 1e-3 } }] };
+  await assertFails('too-many-steps', endless, 'EXPERIMENT', /phase "endless": 3\.80e\+13 steps is more than the limit of 100,000,000 steps in a phase/);
+  const headsFrozen = { preset: undefined, phases: [{ name: 'no-task', steps: 2, frozen: ['heads'], lr: { encoder: 1e-4 } }] };
+  await assertFails('no-training-task', headsFrozen, 'EXPERIMENT', /phase "no-task": every task's head is frozen \(task_a_head, task_b_head\), so no task trains/);
+  await assertFails('too-long', { maxSeqLength: 65 }, 'EXPERIMENT', /maxSeqLength 65 exceeds the model's limit of 64 positions \(max_position_embeddings\)/);
 });
 
 test('bad experiments name the experiment file and the key or phase', async () => {

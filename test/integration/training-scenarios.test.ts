@@ -13,7 +13,7 @@ import { EventSink } from '../../src/trainer/train/event-sink';
 import { runTraining, type TrainResult } from '../../src/trainer/train/run-training';
 import { readLatestCheckpoint } from '../../src/trainer/train/checkpoint';
 import { temporaryFolder } from '../helpers/tiny-model';
-import { tinyDemoModel, writeExperiment } from '../helpers/tiny-experiment';
+import { DEMO_TASKS, tinyDemoModel, writeExperiment } from '../helpers/tiny-experiment';
 
 const workspace = temporaryFolder();
 let model: string;
@@ -130,7 +130,7 @@ test('an infinite loss stops the run before the update and keeps the last good c
   });
   await assert.rejects(
     runTraining({ experimentFile, sink: new EventSink({ listener: (event) => events.push(event) }), stop: { requested: false } }),
-    /the loss is Infinity at step 2 \(phase "heads"\); the run stops and keeps its last good checkpoint/,
+    /the loss of task b \(task_b_head\) is Infinity at step 2 \(phase "heads"\); the run stops before the update and keeps its last good checkpoint/,
   );
   const start = events.find((event) => event.type === 'run-start');
   assert.ok(start?.type === 'run-start');
@@ -142,4 +142,41 @@ test('an infinite loss stops the run before the update and keeps the last good c
     assert.ok(values.every(Number.isFinite), `${group} is finite in the kept checkpoint`);
   }
   assert.deepEqual(events.slice(-2).map((event) => event.type), ['error', 'run-end']);
+  const end = events.at(-1);
+  assert.ok(end?.type === 'run-end' && end.status === 'failed' && end.globalStep === 1 && end.resumable === false, 'run-end has the real step');
+});
+
+test('a gradient too large for float32 stops the run before the update, naming the groups', async () => {
+  const events: TrainerEvent[] = [];
+  // The issue's case: the loss stays finite, the squared gradients (and AdamW's second moments) overflow.
+  const experimentFile = writeExperiment(workspace.folder, 'huge-gradient', model, {
+    phases: [{ name: 'all', steps: 6, lr: { encoder: 1e-4, heads: 1e-3 } }],
+    tasks: { a: DEMO_TASKS.a },
+    lossWeights: { a: 1e36, b: 1 },
+    maxGradNorm: null,
+    checkpointEverySteps: 1,
+  });
+  await assert.rejects(
+    runTraining({ experimentFile, sink: new EventSink({ listener: (event) => events.push(event) }), stop: { requested: false } }),
+    /the gradient norm of [\w., ]*task_a_head[\w., ]* is not finite at step 1 \(phase "all"\); the run stops before the update/,
+  );
+  const start = events.find((event) => event.type === 'run-start');
+  assert.ok(start?.type === 'run-start');
+  assert.equal(await readLatestCheckpoint(start.runFolder), undefined, 'no checkpoint was written from a poisoned step');
+  assert.equal(events.filter((event) => event.type === 'step').length, 0);
+});
+
+test('a rate given to a frozen group is a warning at phase start, and the run trains', async () => {
+  const events: TrainerEvent[] = [];
+  const experimentFile = writeExperiment(workspace.folder, 'ignored-rate', model, {
+    phases: [{ name: 'fine-tune', steps: 2, frozen: ['encoder', 'task_a_head'], lr: { encoder: 2e-5, heads: 1e-3, task_a_head: 0.5 } }],
+  });
+  const result = await runTraining({ experimentFile, sink: new EventSink({ listener: (event) => events.push(event) }), stop: { requested: false } });
+  assert.equal(result.status, 'completed');
+  const warnings = events.filter((event) => event.type === 'warning');
+  assert.deepEqual(warnings.map((event) => event.type === 'warning' && [event.kind, event.message]), [
+    ['ignored-learning-rate', 'encoder is frozen in phase fine-tune; its rate 0.00002 is ignored'],
+    ['ignored-learning-rate', 'task_a_head is frozen in phase fine-tune; its rate 0.5 is ignored'],
+  ]);
+  assert.ok(events.findIndex((event) => event.type === 'phase-start') < events.indexOf(warnings[0]));
 });

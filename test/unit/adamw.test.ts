@@ -9,7 +9,7 @@ import type { Tensor, Variable } from '@tensorflow/tfjs';
 import { initBackend, tf } from '../../src/trainer/backend/tensorflow';
 import { ThawError } from '../../src/core/errors';
 import { parseSafetensors, serializeSafetensors } from '../../src/trainer/model/safetensors';
-import { AdamW, type ParameterUpdate } from '../../src/trainer/optim/adamw';
+import { AdamW, NonFiniteMomentError, type ParameterUpdate } from '../../src/trainer/optim/adamw';
 import { parseOptimizerState, serializeOptimizerState } from '../../src/trainer/optim/optimizer-state-file';
 
 const RELATIVE_TOLERANCE = 1e-6;
@@ -252,4 +252,25 @@ test('no tensors leak: moments are made once, temporaries are freed, dispose fre
   optimizer.dispose();
   assert.equal(tf.memory().numTensors, baseline);
   tf.dispose([...weights, ...gradients]);
+});
+
+test('an update that would make a moment non-finite changes nothing and names the parameter', () => {
+  const optimizer = new AdamW();
+  const weights = [parameter([1, 2]), parameter([3])];
+  const gradients = [tf.tensor1d([0.5, 0.5]), tf.tensor1d([0.5])];
+  const updates = weights.map((variable, index) => ({ name: `p${index}`, variable, gradient: gradients[index], learningRate: 0.01, weightDecay: 0 }));
+  optimizer.applyUpdates(updates);
+  const state = optimizer.exportState();
+  const bits = weights.map(bitsOf);
+  const baseline = tf.memory().numTensors;
+  const infinite = tf.tensor1d([Infinity]);
+  assert.throws(
+    () => optimizer.applyUpdates([updates[0], { ...updates[1], gradient: infinite }]),
+    (error: unknown) => error instanceof NonFiniteMomentError && error.parameters.join() === 'p1',
+  );
+  assert.deepEqual(weights.map(bitsOf), bits, 'no weight moved, not even the finite one');
+  assert.deepEqual(optimizer.exportState(), state, 'moments and step counts unchanged');
+  assert.equal(tf.memory().numTensors, baseline + 1, 'only the test gradient is new');
+  tf.dispose([...weights, ...gradients, infinite]);
+  optimizer.dispose();
 });

@@ -87,4 +87,7 @@ test('the snapshot shows the first phase that has not run, or the one chosen; an
   const wrongKey = buildSnapshot({ file, text: '{\n  "model": "m",\n  "tasks": { "a": { "name": "q", "train": "a.csv" } },\n  "phases": [\n    { "name": "w", "epochs": 1,\n      "lr": { "layer.0": 7 } }\n  ]\n}', runs: [] });
   assert.match(wrongKey.problem?.message ?? '', /phases\.0\.lr\.layer\.0: must be <= 1/);
   assert.equal(wrongKey.problem?.line, 6, 'a schema error points at its key, dots in the key and all');
+  const keptRate = '{\n  "model": "m",\n  "tasks": { "a": { "name": "q", "train": "a.csv" } },\n  "phases": [\n    { "name": "w", "epochs": 1, "frozen": ["encoder"],\n      "lr": {\n        "encoder": 0.5,\n        "heads": 0.01 } }\n  ]\n}';
+  assert.deepEqual(buildSnapshot({ file, text: keptRate, model, runs: [] }).ignoredRates, [{ message: 'encoder is frozen in phase w; its rate 0.5 is ignored', line: 7 }]);
+  assert.deepEqual(fresh.ignoredRates, [], 'a rate that reaches a training group is no warning');
 });

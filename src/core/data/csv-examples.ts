@@ -76,6 +76,9 @@ function csvProblem(error: CsvError): string {
 
 function columnIndex(header: CsvRow, column: string, file: string): number {
   const index = header.fields.indexOf(column);
+  if (index >= 0 && header.fields.lastIndexOf(column) !== index) {
+    throw new ThawError(`line ${header.line}: the header has two columns named ${JSON.stringify(column)}; rename one`, file);
+  }
   if (index < 0) {
     const present = header.fields.map((name) => JSON.stringify(name)).join(', ');
     throw new ThawError(`line ${header.line}: missing column ${JSON.stringify(column)}; the header's columns are ${present}`, file);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ThawError } from '../errors';
 import { readUtf8Text } from '../io/read-utf8-text';
+import { checkDatasetSize, checkRowCount } from './dataset-limits';
 import { csvExamples } from './csv-examples';
 import { jsonlExamples } from './jsonl-examples';
 
@@ -38,9 +39,11 @@ const EXPECTED_LAYOUT: Record<Format, string> = {
  */
 export async function readDataset(file: string, columns: DatasetColumns): Promise<Dataset> {
   const format = formatOf(file);
+  await checkDatasetSize(file);
   const text = await readUtf8Text(file);
   const examples = format === 'csv' ? csvExamples(text, columns, file) : jsonlExamples(text, columns, file);
   if (examples.length === 0) throw new ThawError(`no examples: ${EXPECTED_LAYOUT[format]}`, file);
+  checkRowCount(examples.length, file);
   for (const example of examples) checkNotEmpty(example, file);
   return { file, examples };
 }
@@ -55,5 +58,7 @@ function formatOf(file: string): Format {
 /** Surrounding whitespace only decides emptiness; the text itself is kept as written. */
 function checkNotEmpty(example: Example, file: string): void {
   if (example.text.trim() === '') throw new ThawError(`line ${example.line}: empty text`, file);
+  // NUL bytes are not text (a binary file, or a damaged export), and trim() keeps them.
+  if (example.text.replaceAll('\0', '').trim() === '') throw new ThawError(`line ${example.line}: the text is only NUL bytes`, file);
   if (example.label.trim() === '') throw new ThawError(`line ${example.line}: empty label`, file);
 }

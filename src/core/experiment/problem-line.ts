@@ -10,8 +10,13 @@ export function problemLine(reason: string, text: string): number | undefined {
   const line = /^line (\d+):/.exec(reason);
   if (line !== null) return Number(line[1]);
   const dotted = /^invalid experiment: ([^\s:;]+):/.exec(reason)?.[1];
-  const root = dotted === undefined ? undefined : parseTree(text);
-  if (dotted === undefined || root === undefined) return undefined;
+  return dotted === undefined ? undefined : lineOfKey(text, dotted);
+}
+
+/** 1-based line of the key at dotted path `dotted` (e.g. "phases.0.lr.layer.0"), or undefined. */
+export function lineOfKey(text: string, dotted: string): number | undefined {
+  const root = parseTree(text);
+  if (root === undefined) return undefined;
   // Keys may hold dots themselves ("lr.layer.0"): join segments until a node is there.
   const segments = dotted.split('.');
   const path: JSONPath = [];

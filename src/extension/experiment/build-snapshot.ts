@@ -4,7 +4,9 @@
 
 import { ThawError, messageOf } from '../../core/errors';
 import { parseExperimentText, type ResolvedExperiment } from '../../core/experiment/load-experiment';
-import { problemLine } from '../../core/experiment/problem-line';
+import { ignoredLearningRates } from '../../core/experiment/ignored-learning-rates';
+import { lineOfKey, problemLine } from '../../core/experiment/problem-line';
+import type { GroupName } from '../../core/vocabulary/groups';
 import { defaultPhase, phaseGroupSettings } from '../../core/experiment/phase-view';
 import type { ModelGroups } from '../../core/model/model-groups';
 import type { RunRecord } from '../../core/runs/run-listing';
@@ -32,7 +34,7 @@ export function buildSnapshot(inputs: SnapshotInputs): ExperimentSnapshot {
   try {
     experiment = parseExperimentText(text, file);
   } catch (error) {
-    return { file, text, problem: problemOf(error, file, text), phases: [], settings: [] };
+    return { file, text, problem: problemOf(error, file, text), phases: [], settings: [], ignoredRates: [] };
   }
   const hasRun = (name: string) => runs.some((run) => run.experimentFile === file && run.completedPhases.some((phase) => phase.name === name));
   const phases = experiment.phases.map((phase) => ({ name: phase.name, hasRun: hasRun(phase.name) }));
@@ -49,6 +51,17 @@ export function buildSnapshot(inputs: SnapshotInputs): ExperimentSnapshot {
     phases,
     ...(selectedPhase === undefined ? {} : { selectedPhase }),
     settings: phase === undefined ? [] : phaseGroupSettings(phase, groups),
+    ignoredRates: groups.length === 0 || experiment.preset !== undefined ? [] : ignoredRatesOf(experiment, groups, text),
   };
 }
 
+
+/** Rates of frozen groups, kept by the file and ignored by the trainer: warnings on their lines. */
+function ignoredRatesOf(experiment: ResolvedExperiment, groups: readonly GroupName[], text: string): ExperimentSnapshot['ignoredRates'] {
+  return experiment.phases.flatMap((phase, index) =>
+    ignoredLearningRates(phase, groups).map(({ key, message }) => {
+      const line = lineOfKey(text, `phases.${index}.lr.${key}`);
+      return { message, ...(line === undefined ? {} : { line }) };
+    }),
+  );
+}

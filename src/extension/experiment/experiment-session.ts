@@ -133,8 +133,16 @@ export class ExperimentSession extends Disposable {
     await this.reload({ runs: false });
   }
 
+  /** Edits one after another: each is computed from the text the one before it left. */
+  private edits: Promise<void> = Promise.resolve();
+
   /** Writes `change` into the selected phase of the file; an invalid file refuses edits. */
-  async edit(change: PhaseChange): Promise<void> {
+  edit(change: PhaseChange): Promise<void> {
+    this.edits = this.edits.then(() => this.applyChange(change)).catch((error: unknown) => void vscode.window.showErrorMessage(`Thaw: ${messageOf(error)}`));
+    return this.edits;
+  }
+
+  private async applyChange(change: PhaseChange): Promise<void> {
     const snapshot = this.current;
     if (snapshot === undefined) return;
     if (snapshot.problem !== undefined || snapshot.selectedPhase === undefined) {
@@ -142,9 +150,11 @@ export class ExperimentSession extends Disposable {
       return;
     }
     const { editPhase } = await heavy();
+    // The document's text now, not the snapshot's: typing may not have been read back yet.
+    const text = (await vscode.workspace.openTextDocument(vscode.Uri.file(snapshot.file))).getText();
     let result;
     try {
-      result = editPhase(snapshot.text, snapshot.selectedPhase, groupNamesOf(snapshot), change, snapshot.file);
+      result = editPhase(text, snapshot.selectedPhase, groupNamesOf(snapshot), change, snapshot.file);
     } catch (error) {
       void vscode.window.showErrorMessage(`Thaw: ${messageOf(error)}`);
       return;
@@ -189,6 +199,10 @@ export class ExperimentSession extends Disposable {
     }
     if (snapshot.modelProblem !== undefined) {
       problems.push(new vscode.Diagnostic(new vscode.Range(0, 0, 0, 1), `model: ${snapshot.modelProblem}`, vscode.DiagnosticSeverity.Warning));
+    }
+    for (const ignored of snapshot.ignoredRates) {
+      const line = Math.max(0, (ignored.line ?? 1) - 1);
+      problems.push(new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), ignored.message, vscode.DiagnosticSeverity.Warning));
     }
     for (const diagnostic of problems) diagnostic.source = 'Thaw';
     this.diagnostics.set(vscode.Uri.file(snapshot.file), problems);

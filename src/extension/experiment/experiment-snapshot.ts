@@ -32,6 +32,8 @@ export interface ExperimentSnapshot {
   readonly selectedPhase?: string;
   /** What the selected phase does to each group of the model. */
   readonly settings: readonly GroupSetting[];
+  /** Rates the file gives frozen groups (kept, ignored by the trainer), with their lines: editor warnings. */
+  readonly ignoredRates: readonly { readonly message: string; readonly line?: number }[];
 }
 
 export function groupNamesOf(snapshot: ExperimentSnapshot): GroupName[] {

@@ -14,8 +14,14 @@ export interface TrainerExit {
   readonly lastError?: string;
 }
 
-/** Grace period between asking the trainer to stop (SIGTERM) and killing it. */
-const KILL_AFTER_MS = 5000;
+/**
+ * Grace period between asking the trainer to stop (SIGTERM) and killing it. After SIGTERM it
+ * finishes its step (and the epoch's validation, if the step ends one) and checkpoints: a
+ * MiniLM-size checkpoint takes 1-1.5 s to write here (npm run bench:checkpoint). A kill later
+ * than that loses only progress, never the previous checkpoint. The trainer is its own process
+ * group, so it goes on checkpointing even when the extension host itself is gone.
+ */
+const KILL_AFTER_MS = 30_000;
 
 export class TrainerProcess implements vscode.Disposable {
   private child: ChildProcess | undefined;
@@ -99,7 +105,7 @@ export class TrainerProcess implements vscode.Disposable {
     if (child === undefined) return;
     if (child.connected) child.send({ type: 'stop' });
     else this.signal(child, 'SIGTERM');
-    const timer = setTimeout(() => this.signal(child, 'SIGKILL'), 10 * KILL_AFTER_MS);
+    const timer = setTimeout(() => this.signal(child, 'SIGKILL'), KILL_AFTER_MS);
     await this.exited;
     clearTimeout(timer);
   }

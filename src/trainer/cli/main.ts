@@ -7,6 +7,7 @@ import { runEmbedCommand } from './embed-command';
 import { runInitModelCommand } from './init-model-command';
 import { runTrainCommand } from './train-command';
 import { experimentJsonSchema } from '../../core/experiment/experiment-json-schema';
+import { writeCrashLog } from '../train/crash-log';
 
 const USAGE = `Usage: thaw <command> [options]
 
@@ -45,9 +46,23 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`thaw ${command}: ${(error as Error).message}\n`);
       return usage ? 2 : 1;
     }
-    process.stderr.write(`thaw ${command}: unexpected error\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    reportUnexpected(command, error);
     return 1;
   }
+}
+
+/** Anything Thaw did not expect: one line, and the stack in a log file that line names. */
+function reportUnexpected(command: string, error: unknown): void {
+  const log = writeCrashLog(error);
+  process.stderr.write(`thaw ${command}: unexpected error: ${error instanceof Error ? error.message : String(error)}${log === undefined ? '' : ` (the stack is in ${log})`}\n`);
+}
+
+// Errors outside main's promise chain (a failed callback, a stray rejection) end the same way.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (error: unknown) => {
+    reportUnexpected(process.argv[2] ?? 'thaw', error);
+    process.exit(1);
+  });
 }
 
 void main(process.argv.slice(2)).then((code) => {

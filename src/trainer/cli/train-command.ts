@@ -9,14 +9,17 @@ import { integerOption } from './options';
 import { ProgressLine } from './progress-line';
 import { TrainingProgress } from './training-progress';
 
-const HELP = `Usage: thaw train EXPERIMENT [--preset P] [--phase NAME] [--json] [--max-steps N]
+const HELP = `Usage: thaw train EXPERIMENT [--preset P] [--phase NAME] [--from RUN|CHECKPOINT] [--output DIR] [--json] [--max-steps N]
        thaw train --resume RUN_FOLDER [--json] [--max-steps N]
 
 Runs an experiment's phases and records the run in <output>/<run id>/: the resolved
 experiment, events.jsonl and checkpoints. Progress goes to stderr; with --json every event is
 also printed on stdout as a JSON line. --preset replaces the experiment's phases with one of:
 ${PRESET_NAMES.join(', ')}. --resume continues a run from its latest checkpoint with the same
-data order, so the losses continue as if it had never stopped.
+data order, so the losses continue as if it had never stopped (on the same engine and threads).
+--from continues a run's latest checkpoint (or a checkpoint folder) in a new run, with its
+position, optimizer state and seed: --phase fine-tune --from <warm-up run> equals the recipe.
+--output DIR puts the run folder in DIR instead of the experiment's "output".
 
 SIGTERM, or {"type":"stop"} over IPC, finishes the current step, writes a checkpoint and
 exits 0.
@@ -30,6 +33,8 @@ export async function runTrainCommand(args: string[]): Promise<void> {
       preset: { type: 'string' },
       phase: { type: 'string' },
       resume: { type: 'string' },
+      from: { type: 'string' },
+      output: { type: 'string' },
       json: { type: 'boolean' },
       'max-steps': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -41,6 +46,9 @@ export async function runTrainCommand(args: string[]): Promise<void> {
   }
   if ((positionals.length === 1) === (values.resume !== undefined) || positionals.length > 1) {
     throw new UsageError(`give one EXPERIMENT file or --resume RUN_FOLDER\n\n${HELP}`);
+  }
+  if (values.resume !== undefined && (values.phase !== undefined || values.preset !== undefined || values.from !== undefined)) {
+    throw new UsageError('--resume continues a run as it was started; it takes no --phase, --preset or --from');
   }
   if (values.preset !== undefined && !(PRESET_NAMES as readonly string[]).includes(values.preset)) {
     throw new UsageError(`--preset must be one of ${PRESET_NAMES.join(', ')}, got "${values.preset}"`);
@@ -54,6 +62,8 @@ export async function runTrainCommand(args: string[]): Promise<void> {
       resumeRun: values.resume,
       preset: values.preset as PresetName | undefined,
       phase: values.phase,
+      from: values.from,
+      output: values.output,
       maxSteps: values['max-steps'] === undefined ? undefined : integerOption(values['max-steps'], 'max-steps', 1),
       sink,
       stop,

@@ -50,7 +50,7 @@ export class TrainingProgress {
         this.line.done(`warning: ${event.message}`);
         break;
       case 'error':
-        this.line.done(`error: ${event.message}`);
+        // The command prints the error itself, as its one last line.
         break;
       case 'checkpoint':
         this.line.done(`checkpoint after step ${event.globalStep}: ${event.folder}`);

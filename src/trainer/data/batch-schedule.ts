@@ -16,10 +16,16 @@ export interface ScheduledStep {
   readonly batches: readonly TaskBatch[];
 }
 
+/**
+ * The steps of one phase, made one epoch at a time as the loop asks for them: a phase of
+ * millions of steps holds one epoch in memory, not all of them.
+ */
 export interface PhaseSchedule {
-  readonly steps: readonly ScheduledStep[];
-  /** Steps (1-based counts) after which an epoch ends: validation runs there. */
-  readonly epochEnds: ReadonlySet<number>;
+  readonly totalSteps: number;
+  /** The epoch (1-based) that ends after `count` steps, or undefined: validation runs there. */
+  epochEndingAt(count: number): number | undefined;
+  /** The steps from `start` (0-based) on; the epochs before it are replayed, so resuming sees the same batches. */
+  stepsFrom(start: number): Generator<ScheduledStep>;
 }
 
 export interface ScheduleOptions {
@@ -83,22 +89,39 @@ class TaskStream {
   }
 }
 
+/** Optimizer steps in one epoch: every batch of every task, or with `joint` the largest task's. */
+function stepsPerEpoch(streams: readonly TaskStream[], sampling: Sampling): number {
+  const counts = streams.map((stream) => stream.batchesPerEpoch());
+  if (counts.length === 0) return 0;
+  return sampling === 'joint' ? Math.max(...counts) : counts.reduce((sum, count) => sum + count, 0);
+}
+
 /**
  * The steps of one phase. An epoch is one pass over every training task's data (with `joint`,
- * over the largest task's, the smaller ones repeating).
+ * over the largest task's, the smaller ones repeating). With `steps`, epochs end every full
+ * pass and at the last step.
  *
  * @example buildPhaseSchedule({ tasks: [{ task: 'a', lengths }], sampling: 'proportional', temperature: 2, batchSize: 16, seed: '42:0', epochs: 2 })
  */
 export function buildPhaseSchedule(options: ScheduleOptions): PhaseSchedule {
-  const streams = options.tasks.map(({ task, lengths }) => new TaskStream(task, lengths, options.batchSize, options.seed));
-  const steps: ScheduledStep[] = [];
-  const epochEnds = new Set<number>();
-  const wanted = options.steps ?? Number.POSITIVE_INFINITY;
-  for (let epoch = 0; (options.epochs === undefined || epoch < options.epochs) && steps.length < wanted; epoch++) {
-    steps.push(...epochSteps(streams, options, seedrandom(`${options.seed}:epoch:${epoch}`)));
-    epochEnds.add(Math.min(steps.length, wanted));
-  }
-  return { steps: steps.slice(0, wanted), epochEnds };
+  const perEpoch = stepsPerEpoch(
+    options.tasks.map(({ task, lengths }) => new TaskStream(task, lengths, options.batchSize, options.seed)),
+    options.sampling,
+  );
+  // With no task to train on there are no batches: an empty phase, never an endless loop.
+  const totalSteps = perEpoch === 0 ? 0 : (options.steps ?? perEpoch * (options.epochs ?? 1));
+  return {
+    totalSteps,
+    epochEndingAt: (count) => (count === totalSteps || (count % perEpoch === 0 && count < totalSteps) ? Math.ceil(count / perEpoch) : undefined),
+    *stepsFrom(start) {
+      // Streams carry their queues across epochs, so every run replays them from the start.
+      const streams = options.tasks.map(({ task, lengths }) => new TaskStream(task, lengths, options.batchSize, options.seed));
+      for (let epoch = 0, first = 0; first < totalSteps; epoch++, first += perEpoch) {
+        const steps = epochSteps(streams, options, seedrandom(`${options.seed}:epoch:${epoch}`));
+        for (let index = Math.max(start - first, 0); index < steps.length && first + index < totalSteps; index++) yield steps[index];
+      }
+    },
+  };
 }
 
 function epochSteps(streams: readonly TaskStream[], options: ScheduleOptions, random: () => number): ScheduledStep[] {

@@ -23,12 +23,13 @@ export function meanPoolingConfig(hidden: number): Record<string, unknown> {
 }
 
 /**
- * Saves `model` into `folder` (created if needed). Each file is written atomically; loading
- * the folder again gives bit-identical weights.
+ * Saves `model` into `folder` (created if needed), with the tokenizer and companion files of
+ * `companions` (default: the folder the model came from). Each file is written atomically;
+ * loading the folder again gives bit-identical weights.
  *
- * @example await saveModelFolder(model, 'runs/abc/checkpoints/phase-1')
+ * @example await saveModelFolder(model, 'runs/abc/checkpoints/phase-1', 'runs/abc/model-files')
  */
-export async function saveModelFolder(model: SentenceModel, folder: string): Promise<void> {
+export async function saveModelFolder(model: SentenceModel, folder: string, companions = model.parts.sourceFolder): Promise<void> {
   await fs.mkdir(folder, { recursive: true });
   const parameters = model.parameters.all;
   const encoder = parameters.filter((parameter) => !(HEAD_NAMES as readonly string[]).includes(parameter.group));
@@ -44,7 +45,7 @@ export async function saveModelFolder(model: SentenceModel, folder: string): Pro
   const config = { ...model.config, architectures: ['BertModel'], torch_dtype: 'float32' };
   await writeFileAtomic(path.join(folder, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   await writeFileAtomic(path.join(folder, POOLING_CONFIG_FILE), `${JSON.stringify(meanPoolingConfig(model.config.hidden_size), null, 2)}\n`);
-  await copyCompanionFiles(model.parts.sourceFolder, folder);
+  await copyCompanionFiles(companions, folder);
 }
 
 function asTensor(parameter: NamedParameter): TensorToWrite {

@@ -76,7 +76,10 @@ export class AdamW {
     this.options = resolveAdamWOptions(options);
   }
 
-  /** One update of each listed parameter. Checks every update before changing anything. */
+  /**
+   * One update of each listed parameter. Checks every update before changing anything, and
+   * changes nothing when a new moment would not be finite (NonFiniteMomentError).
+   */
   applyUpdates(updates: readonly ParameterUpdate[]): void {
     const seen = new Set<string>();
     for (const update of updates) {
@@ -84,8 +87,25 @@ export class AdamW {
       if (seen.has(update.name)) throw new Error(`parameter ${update.name} is listed twice in one update`);
       seen.add(update.name);
     }
+    const created = updates.filter((update) => !this.states.has(update.name)).map((update) => update.name);
     const states = updates.map((update) => this.stateFor(update));
-    tf.tidy(() => updates.forEach((update, index) => this.updateParameter(update, states[index])));
+    const results = tf.tidy(() => updates.map((update, index) => this.updatedTensors(update, states[index])));
+    const flatten = (result: UpdatedTensors) => [result.firstMoment, result.secondMoment, result.weight];
+    try {
+      const bad = nonFiniteIndices(results.map((result) => [result.firstMoment, result.secondMoment]));
+      if (bad.length > 0) {
+        this.resetState(created);
+        throw new NonFiniteMomentError(bad.map((index) => updates[index].name));
+      }
+      updates.forEach((update, index) => {
+        states[index].step += 1;
+        update.variable.assign(results[index].weight);
+        states[index].firstMoment.assign(results[index].firstMoment);
+        states[index].secondMoment.assign(results[index].secondMoment);
+      });
+    } finally {
+      tf.dispose(results.flatMap(flatten));
+    }
   }
 
   /** Forgets these parameters' moments and step counts; their next update is a first step. */
@@ -139,21 +159,41 @@ export class AdamW {
     return created;
   }
 
-  /** torch.optim.AdamW's single-tensor update (torch/optim/adamw.py, capturable=False). */
-  private updateParameter({ variable, gradient, learningRate, weightDecay }: ParameterUpdate, state: ParameterState): void {
+  /** torch.optim.AdamW's single-tensor update (torch/optim/adamw.py, capturable=False), not yet assigned. */
+  private updatedTensors({ variable, gradient, learningRate, weightDecay }: ParameterUpdate, state: ParameterState): UpdatedTensors {
     const { beta1, beta2, epsilon } = this.options;
-    state.step += 1;
+    const step = state.step + 1;
     const firstMoment = tf.add(tf.mul(state.firstMoment, beta1), tf.mul(gradient, 1 - beta1));
     const secondMoment = tf.add(tf.mul(state.secondMoment, beta2), tf.mul(tf.square(gradient), 1 - beta2));
     // Bias corrections and the step size are computed in float64 on the host, as PyTorch does
     // with Python floats; with learningRate 0 the weight becomes p * 1 - 0 * x = p exactly.
-    const stepSize = learningRate / (1 - beta1 ** state.step);
-    const denominator = tf.add(tf.div(tf.sqrt(secondMoment), Math.sqrt(1 - beta2 ** state.step)), epsilon);
+    const stepSize = learningRate / (1 - beta1 ** step);
+    const denominator = tf.add(tf.div(tf.sqrt(secondMoment), Math.sqrt(1 - beta2 ** step)), epsilon);
     const decayed = tf.mul(variable, 1 - learningRate * weightDecay);
-    variable.assign(tf.sub(decayed, tf.mul(tf.div(firstMoment, denominator), stepSize)));
-    state.firstMoment.assign(firstMoment);
-    state.secondMoment.assign(secondMoment);
+    return { firstMoment, secondMoment, weight: tf.sub(decayed, tf.mul(tf.div(firstMoment, denominator), stepSize)) };
   }
+}
+
+type UpdatedTensors = Record<'firstMoment' | 'secondMoment' | 'weight', Tensor>;
+
+/** An update would make these parameters' moments Inf or NaN; nothing was changed. */
+export class NonFiniteMomentError extends ThawError {
+  constructor(readonly parameters: readonly string[]) {
+    super(`the optimizer's moments of ${parameters.join(', ')} would not be finite`);
+    this.name = 'NonFiniteMomentError';
+  }
+}
+
+/**
+ * Which lists hold a tensor with an Inf or NaN, in one read from the backend: x * 0 is 0 for
+ * every finite x and NaN otherwise, so each sum is 0 or NaN, and it cannot overflow.
+ */
+export function nonFiniteIndices(lists: readonly (readonly Tensor[])[]): number[] {
+  if (lists.length === 0) return [];
+  const flags = tf.tidy(() => tf.stack(lists.map((tensors) => tf.addN(tensors.map((tensor) => tf.sum(tf.mul(tensor, 0)))))));
+  const values = flags.dataSync();
+  flags.dispose();
+  return [...values.keys()].filter((index) => values[index] !== 0);
 }
 
 function checkUpdate({ name, variable, gradient, learningRate, weightDecay }: ParameterUpdate): void {

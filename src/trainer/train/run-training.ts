@@ -1,31 +1,44 @@
-// `thaw train` as a function: read the experiment (or a run to resume), load data and model,
-// create the run folder, run the phases, and report everything as events. The CLI, the
-// extension's child process and the tests all come through here.
+// `thaw train` as a function: decide what the run starts from (new, resumed or forked), load
+// data and model, check every limit, create the run folder, run the phases, and report
+// everything as events. The CLI, the extension's child process and the tests all come through
+// here. However it fails, it fails as one ThawError, after a run-end when a line still fits.
 
+import * as path from 'node:path';
 import { TASK_KEYS } from '../../protocol/trainer-events';
-import { initBackend } from '../backend/tensorflow';
+import { initBackend, type BackendName } from '../backend/tensorflow';
 import { readTaskDatasets, tokenizeTask, type TaskDatasets } from '../data/task-data';
-import { ThawError, messageOf } from '../../core/errors';
+import { ThawError } from '../../core/errors';
+import { checkLossWeights, checkOutputFolder } from '../../core/experiment/experiment-checks';
 import type { PresetName } from '../../core/experiment/experiment-schema';
-import { loadExperiment, type ResolvedExperiment } from '../../core/experiment/load-experiment';
 import { resolvePhase } from '../../core/experiment/resolve-phase';
+import { DiskFullError, asDiskFull } from '../../core/io/disk-full';
 import { describeLoadProgress, loadSentenceModel } from '../model/load-sentence-model';
 import type { HeadName } from '../model/parameter-groups';
 import type { HeadSpec } from '../model/sentence-model';
 import { AdamW } from '../optim/adamw';
-import { readLatestCheckpoint, type LoadedCheckpoint, type RunPosition } from './checkpoint';
+import type { RunPosition } from './checkpoint';
+import { UnexpectedError, asThawError } from './crash-log';
 import type { EventSink } from './event-sink';
-import { createRunFolder, readRunExperiment } from '../../core/runs/run-folder';
+import { checkPhaseLength } from './phase-schedule';
+import { engineThreads, provenanceOf } from './provenance';
+import { createRunFolder } from '../../core/runs/run-folder';
+import { copyRunModelFiles } from './run-model-files';
+import { markRunning } from './pid-file';
+import { planRun, type RunPlan } from './run-plan';
 import { Trainer, type RunStatus, type StopSignal } from './trainer';
 
 export interface TrainOptions {
   /** A new run of this experiment file... */
   readonly experimentFile?: string;
   readonly preset?: PresetName;
-  /** ...or the run folder to resume from its latest checkpoint. */
+  /** ...or the run folder to resume from its newest whole checkpoint. */
   readonly resumeRun?: string;
   /** Run only the phase of this name. */
   readonly phase?: string;
+  /** With an experiment file: continue from this run's latest checkpoint, or this checkpoint folder, in a new run. */
+  readonly from?: string;
+  /** Put the run folder here instead of the experiment's "output" (thaw train --output). */
+  readonly output?: string;
   readonly maxSteps?: number;
   readonly sink: EventSink;
   readonly stop: StopSignal;
@@ -38,77 +51,129 @@ export interface TrainResult {
 }
 
 /**
- * Runs (or resumes) an experiment to its end, a stop request, or `maxSteps`.
+ * Runs (or resumes, or forks) an experiment to its end, a stop request, or `maxSteps`.
  *
  * @example await runTraining({ experimentFile: 'demo.thaw.json', sink: new EventSink({ stdout: true }), stop: { requested: false } })
  */
 export async function runTraining(options: TrainOptions): Promise<TrainResult> {
-  const backend = await initBackend();
-  const { experiment, checkpoint } = await experimentAndCheckpoint(options);
+  try {
+    return await trainRun(options, await planRun(options));
+  } catch (error) {
+    throw asThawError(asDiskFull(error));
+  }
+}
+
+async function trainRun(options: TrainOptions, plan: RunPlan): Promise<TrainResult> {
+  const { experiment } = plan;
+  const engine = plan.engine !== undefined && process.env.THAW_BACKEND === undefined ? plan.engine : undefined;
+  const backend = await initBackend(engine).catch((error: unknown) => {
+    if (engine === undefined) throw error;
+    throw new ThawError(`this run was recorded on the ${engine} backend, which does not start here (${(error as Error).message}); set THAW_BACKEND to resume on another, whose losses may differ in the last bits`, plan.resume?.folder);
+  });
+  if (plan.resume === undefined) checkOutputFolder(experiment);
+  checkLossWeights(experiment);
   const datasets: TaskDatasets[] = [];
   for (const key of TASK_KEYS) {
     const config = experiment.tasks[key];
     if (config !== undefined) datasets.push(await readTaskDatasets(key, config));
   }
   const heads: Partial<Record<HeadName, HeadSpec>> = Object.fromEntries(datasets.map((data) => [`task_${data.key}_head`, { labels: data.labels }]));
-  const model = await loadSentenceModel(checkpoint?.folder ?? experiment.model, {
+  const modelSource = plan.checkpoint?.folder ?? experiment.model;
+  const model = await loadSentenceModel(modelSource, {
     heads,
     seed: experiment.seed,
     onProgress: (progress) =>
       options.sink.emit({ type: 'progress', stage: 'model', done: progress.stage === 'download' ? progress.loaded : 0, total: progress.stage === 'download' ? progress.total : 0, message: describeLoadProgress(progress) }),
   });
   const optimizer = new AdamW();
+  let runFolder: string | undefined;
+  let started = false;
+  let running: (() => void) | undefined;
+  let trainer: Trainer | undefined;
+  let position: RunPosition | undefined;
+  const startTime = performance.now();
   try {
     const maxSeqLength = experiment.maxSeqLength ?? model.maxSeqLength;
     if (maxSeqLength > model.config.max_position_embeddings) {
-      throw new ThawError(`maxSeqLength ${maxSeqLength} exceeds the model's max_position_embeddings (${model.config.max_position_embeddings})`, experiment.file);
+      throw new ThawError(`maxSeqLength ${maxSeqLength} exceeds the model's limit of ${model.config.max_position_embeddings} positions (max_position_embeddings)`, experiment.file);
     }
     const tasks = datasets.map((data) => tokenizeTask(data, model.tokenizer, maxSeqLength));
     const groups = model.parameters.summaries().map((summary) => summary.group);
-    let phases = experiment.phases.map((phase, index) => resolvePhase(phase, index, groups, model.config.num_hidden_layers, experiment.file));
-    if (options.phase !== undefined) {
-      phases = phases.filter((phase) => phase.name === options.phase);
-      if (phases.length === 0) throw new ThawError(`no phase named "${options.phase}" (phases: ${experiment.phases.map((phase) => phase.name).join(', ')})`, experiment.file);
+    const phases = experiment.phases.map((phase, index) => resolvePhase(phase, index, groups, model.config.num_hidden_layers, experiment.file));
+    const onlyPhase = plan.onlyPhase === undefined ? undefined : phases.find((phase) => phase.name === plan.onlyPhase);
+    if (plan.onlyPhase !== undefined && onlyPhase === undefined) {
+      throw new ThawError(`no phase named "${plan.onlyPhase}" (phases: ${experiment.phases.map((phase) => phase.name).join(', ')})`, experiment.file);
     }
-    if (checkpoint !== undefined) optimizer.importState(checkpoint.optimizer.entries);
+    for (const phase of phases) checkPhaseLength(experiment, phase, tasks);
+    if (plan.checkpoint !== undefined) optimizer.importState(plan.checkpoint.optimizer.entries);
+    position = startPosition(plan, onlyPhase?.index ?? 0);
 
-    const run = options.resumeRun !== undefined ? { id: options.resumeRun, folder: options.resumeRun } : await createRunFolder(experiment);
+    const run = plan.resume !== undefined ? { id: plan.resume.record.firstStart?.runId ?? path.basename(plan.resume.folder), folder: plan.resume.folder } : await createRunFolder(experiment);
+    runFolder = run.folder;
     options.sink.attachRunFolder(run.folder);
-    const position: RunPosition = checkpoint?.position ?? { phaseIndex: phases[0].index, stepInPhase: 0, globalStep: 0 };
+    running = markRunning(run.folder);
+    const modelFiles = await copyRunModelFiles(model.parts.sourceFolder, run.folder);
     const summaries = model.parameters.summaries();
+    const recorded = plan.resume?.record.firstStart;
     options.sink.emit({
       type: 'run-start',
       runId: run.id,
       runFolder: run.folder,
       backend: backend.description,
-      model: { source: checkpoint?.folder ?? experiment.model, parameterCount: model.parameters.parameterCount(), groups: Object.fromEntries(summaries.map((s) => [s.group, s.parameterCount])) },
+      model: { source: modelSource, parameterCount: model.parameters.parameterCount(), groups: Object.fromEntries(summaries.map((s) => [s.group, s.parameterCount])) },
       tasks: Object.fromEntries(tasks.map((task) => [task.key, { name: task.name, labels: [...task.labels], trainExamples: task.train.texts.length, validationExamples: task.validation?.texts.length ?? 0 }])),
-      ...(checkpoint === undefined ? {} : { resumedFromStep: checkpoint.position.globalStep }),
+      ...(plan.resume === undefined || plan.checkpoint === undefined ? {} : { resumedFromStep: plan.checkpoint.position.globalStep }),
+      ...(plan.resume === undefined ? { experimentFile: experiment.file } : recorded?.experimentFile === undefined ? {} : { experimentFile: recorded.experimentFile }),
+      ...(onlyPhase === undefined ? {} : { phase: onlyPhase.name }),
+      ...(plan.forkedFrom === undefined ? {} : { forkedFrom: plan.forkedFrom }),
+      provenance: await provenanceOf(experiment, backend.name),
     });
-    const started = performance.now();
-    try {
-      const trainer = new Trainer({ experiment, phases, model, tasks, optimizer, maxSeqLength, runFolder: run.folder, sink: options.sink, stop: options.stop, maxSteps: options.maxSteps });
-      const { status, globalStep } = await trainer.run(position);
-      options.sink.emit({ type: 'run-end', status, globalStep, elapsedMs: Math.round(performance.now() - started) });
-      return { status, runFolder: run.folder, globalStep };
-    } catch (error) {
-      options.sink.emit({ type: 'error', message: messageOf(error) });
-      options.sink.emit({ type: 'run-end', status: 'failed', globalStep: position.globalStep, elapsedMs: Math.round(performance.now() - started) });
-      throw error;
+    started = true;
+    for (const message of [...plan.warnings, ...threadWarnings(plan, backend.name)]) options.sink.emit({ type: 'warning', kind: 'other', message });
+    trainer = new Trainer({ experiment, phases, onlyPhase: onlyPhase?.index, model, tasks, optimizer, maxSeqLength, runFolder: run.folder, modelFiles, sink: options.sink, stop: options.stop, maxSteps: options.maxSteps });
+    const outcome = await trainer.run(position);
+    options.sink.emit({ type: 'run-end', status: outcome.status, globalStep: outcome.globalStep, elapsedMs: elapsed(startTime), reason: outcome.reason, resumable: outcome.status === 'stopped' });
+    return { status: outcome.status, runFolder: run.folder, globalStep: outcome.globalStep };
+  } catch (error) {
+    const failure = asThawError(asDiskFull(error, undefined, runFolder), runFolder);
+    if (started) {
+      const resumable = failure instanceof DiskFullError || failure instanceof UnexpectedError;
+      const reason = failure instanceof DiskFullError ? 'the disk is full' : failure instanceof UnexpectedError ? 'unexpected error' : failure.reason.slice(0, 200);
+      // On a full disk these may not fit; the sink then leaves no torn line, and the missing
+      // run-end tells a resume that the run was interrupted.
+      try {
+        options.sink.emit({ type: 'error', message: failure.message });
+        options.sink.emit({ type: 'run-end', status: 'failed', globalStep: trainer?.globalStep ?? position?.globalStep ?? 0, elapsedMs: elapsed(startTime), reason, resumable });
+      } catch {
+        // Nothing more can be recorded; the error itself still reaches the user.
+      }
     }
+    throw failure;
   } finally {
+    running?.();
     optimizer.dispose();
     await model.dispose();
   }
 }
 
-async function experimentAndCheckpoint(options: TrainOptions): Promise<{ experiment: ResolvedExperiment; checkpoint?: LoadedCheckpoint }> {
-  if (options.resumeRun !== undefined) {
-    const experiment = await readRunExperiment(options.resumeRun);
-    const checkpoint = await readLatestCheckpoint(options.resumeRun);
-    if (checkpoint === undefined) throw new ThawError('has no checkpoint to resume from yet; start it again instead', options.resumeRun);
-    return { experiment, checkpoint };
+/** Where the run starts: a checkpoint's position (a fork into another phase starts that phase), else the first step. */
+function startPosition(plan: RunPlan, firstPhase: number): RunPosition {
+  const checkpoint = plan.checkpoint?.position;
+  if (checkpoint === undefined) return { phaseIndex: firstPhase, stepInPhase: 0, globalStep: 0 };
+  if (plan.forkedFrom !== undefined && plan.resume === undefined && plan.onlyPhase !== undefined && checkpoint.phaseIndex !== firstPhase) {
+    return { phaseIndex: firstPhase, stepInPhase: 0, globalStep: checkpoint.globalStep };
   }
-  if (options.experimentFile === undefined) throw new ThawError('give an experiment file or a run to resume');
-  return { experiment: await loadExperiment(options.experimentFile, options.preset) };
+  return checkpoint;
+}
+
+function threadWarnings(plan: RunPlan, engine: BackendName): string[] {
+  const recorded = plan.resume?.record.firstStart?.provenance;
+  if (recorded === undefined) return [];
+  if (recorded.engine !== engine) return [`this run was recorded on the ${recorded.engine} engine and resumes on ${engine}; its losses may differ from an uninterrupted run's in the last bits`];
+  if (recorded.threads !== engineThreads(engine)) return [`this run was recorded with ${recorded.threads} threads and resumes with ${engineThreads(engine)}; its losses may differ from an uninterrupted run's in the last bits`];
+  return [];
+}
+
+function elapsed(start: number): number {
+  return Math.round(performance.now() - start);
 }

@@ -5,23 +5,27 @@ import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import path from 'node:path';
 import type { TaskKey, TaskMetrics } from '../../protocol/trainer-events';
 import { tf } from '../backend/tensorflow';
-import { buildPhaseSchedule, type ScheduledStep } from '../data/batch-schedule';
+import type { ScheduledStep } from '../data/batch-schedule';
 import type { TaskData } from '../data/task-data';
 import { ThawError } from '../../core/errors';
+import { ignoredLearningRates } from '../../core/experiment/ignored-learning-rates';
 import type { ResolvedExperiment } from '../../core/experiment/load-experiment';
 import type { ResolvedPhase } from '../../core/experiment/resolve-phase';
 import { cacheRoot } from '../../core/model/hub-paths';
 import { DropoutPlan } from '../model/dropout';
 import { HEAD_NAMES, type GroupName, type NamedParameter } from '../model/parameter-groups';
+import { headOfTask } from '../../core/vocabulary/groups';
 import type { SentenceModel } from '../model/sentence-model';
-import type { AdamW } from '../optim/adamw';
+import { NonFiniteMomentError, type AdamW } from '../optim/adamw';
 import { learningRateFactor } from '../optim/lr-schedule';
 import { writeCheckpoint, type RunPosition } from './checkpoint';
 import { EmbeddingCache } from './embedding-cache';
 import { evaluateTask } from './evaluate';
 import type { EventSink } from './event-sink';
+import { nonFiniteGradientGroups } from './finite-gradients';
 import { clipByGlobalNorm } from './gradient-clipping';
 import { groupHashes } from './group-hashes';
+import { phaseSchedule } from './phase-schedule';
 import { cachedEmbeddings, dropoutSeed, liveEmbeddings, type PooledEmbeddings } from './pooled-embeddings';
 
 /** Set by `stop` over IPC or SIGTERM; the loop finishes its step, checkpoints and returns. */
@@ -31,14 +35,26 @@ export interface StopSignal {
 
 export type RunStatus = 'completed' | 'stopped';
 
+export interface RunOutcome {
+  readonly status: RunStatus;
+  readonly globalStep: number;
+  /** Why it ended, in a few words: completed, stop requested, --max-steps reached. */
+  readonly reason: string;
+}
+
 export interface TrainerParts {
   readonly experiment: ResolvedExperiment;
+  /** Every phase of the experiment; a phase that unfreezes groups looks at the one before it. */
   readonly phases: readonly ResolvedPhase[];
+  /** Run only the phase of this index (--phase). */
+  readonly onlyPhase?: number;
   readonly model: SentenceModel;
   readonly tasks: readonly TaskData[];
   readonly optimizer: AdamW;
   readonly maxSeqLength: number;
   readonly runFolder: string;
+  /** The run's copy of the tokenizer and companion files, for its checkpoints. */
+  readonly modelFiles: string;
   readonly sink: EventSink;
   readonly stop: StopSignal;
   /** Stop (with a checkpoint) after this many steps of this invocation. */
@@ -55,39 +71,37 @@ export class Trainer {
   private readonly encoderGroups: GroupName[];
   private readonly started = performance.now();
   private stepsThisRun = 0;
+  private stepsDone = 0;
 
   constructor(private readonly parts: TrainerParts) {
     this.groups = parts.model.parameters.summaries().map((summary) => summary.group);
     this.encoderGroups = this.groups.filter((group) => !(HEAD_NAMES as readonly string[]).includes(group));
   }
 
-  /** Runs the phases from `position` on. */
-  async run(position: RunPosition): Promise<{ status: RunStatus; globalStep: number }> {
-    let globalStep = position.globalStep;
-    for (const phase of this.parts.phases) {
-      if (phase.index < position.phaseIndex) continue;
-      const startStep = phase.index === position.phaseIndex ? position.stepInPhase : 0;
-      const outcome = await this.runPhase(phase, startStep, globalStep);
-      globalStep = outcome.globalStep;
-      if (outcome.stopped) return { status: 'stopped', globalStep };
-    }
-    return { status: 'completed', globalStep };
+  /** The global step the run has reached: what a run-end after a failure reports. */
+  get globalStep(): number {
+    return this.stepsDone;
   }
 
-  private async runPhase(phase: ResolvedPhase, startStep: number, globalStep: number): Promise<{ stopped: boolean; globalStep: number }> {
+  /** Runs the phases from `position` on. */
+  async run(position: RunPosition): Promise<RunOutcome> {
+    let globalStep = position.globalStep;
+    this.stepsDone = globalStep;
+    const phases = this.parts.phases.filter((phase) => phase.index >= position.phaseIndex && (this.parts.onlyPhase === undefined || phase.index === this.parts.onlyPhase));
+    for (const [index, phase] of phases.entries()) {
+      const startStep = phase.index === position.phaseIndex ? position.stepInPhase : 0;
+      const outcome = await this.runPhase(phase, startStep, globalStep, index === phases.length - 1);
+      globalStep = outcome.globalStep;
+      if (outcome.stopped) return { status: 'stopped', globalStep, reason: this.parts.stop.requested ? 'stop requested' : '--max-steps reached' };
+    }
+    return { status: 'completed', globalStep, reason: 'completed' };
+  }
+
+  private async runPhase(phase: ResolvedPhase, startStep: number, globalStep: number, last: boolean): Promise<{ stopped: boolean; globalStep: number }> {
     const { experiment, model, sink, stop } = this.parts;
     if (startStep === 0) this.resetUnfrozenState(phase);
-    const trainingTasks = this.parts.tasks.filter((task) => phase.trainsNothing || phase.trainable.includes(task.head));
-    const schedule = buildPhaseSchedule({
-      tasks: trainingTasks.map((task) => ({ task: task.key, lengths: task.train.tokenIds.map((ids) => ids.length) })),
-      sampling: experiment.sampling,
-      temperature: experiment.samplingTemperature,
-      batchSize: experiment.batchSize,
-      seed: `${experiment.seed}:${phase.index}`,
-      epochs: phase.settings.epochs,
-      steps: phase.settings.steps,
-    });
-    const totalSteps = schedule.steps.length;
+    const schedule = phaseSchedule(experiment, phase, this.parts.tasks);
+    const totalSteps = schedule.totalSteps;
     const encoderFrozen = this.encoderGroups.every((group) => phase.frozen.includes(group));
     const embeddings = encoderFrozen && experiment.embeddingCache ? await this.cachedEmbeddings() : liveEmbeddings(model);
     const startHashes = groupHashes(model.parameters, this.groups);
@@ -102,31 +116,38 @@ export class Trainer {
       trainsNothing: phase.trainsNothing,
       usesEmbeddingCache: embeddings.cached,
     });
+    for (const ignored of ignoredLearningRates({ name: phase.name, frozen: phase.settings.frozen, lr: phase.settings.lr }, this.groups)) {
+      sink.emit({ type: 'warning', kind: 'ignored-learning-rate', message: ignored.message });
+    }
     // A frozen head over a moving encoder can silently get worse: its task is watched.
     const watched = encoderFrozen ? [] : this.parts.tasks.filter((task) => phase.frozen.includes(task.head) && task.validation !== undefined);
     const baseline = new Map<TaskKey, TaskMetrics>();
     for (const task of watched) baseline.set(task.key, await evaluateTask(model, task, embeddings));
 
-    for (let step = startStep; step < totalSteps; step++) {
+    let step = startStep;
+    for (const scheduled of schedule.stepsFrom(startStep)) {
       const learningRates = this.learningRates(phase, step, totalSteps);
-      const loss = this.trainStep(schedule.steps[step], phase, learningRates, embeddings, globalStep);
+      const loss = this.trainStep(scheduled, phase, learningRates, embeddings, globalStep);
       globalStep += 1;
       this.stepsThisRun += 1;
+      this.stepsDone = globalStep;
       // A step is synchronous work; yielding lets a "stop" message or SIGTERM be handled now.
       await new Promise((resolve) => setImmediate(resolve));
       sink.emit({ type: 'step', phase: phase.name, phaseIndex: phase.index, step: step + 1, totalSteps, globalStep, loss, learningRates, elapsedMs: Math.round(performance.now() - this.started) });
-      if (schedule.epochEnds.has(step + 1)) await this.validate(phase, [...schedule.epochEnds].indexOf(step + 1) + 1, globalStep, embeddings, baseline);
-      const position = { phaseIndex: phase.index, stepInPhase: step + 1, globalStep };
+      const epoch = schedule.epochEndingAt(step + 1);
+      if (epoch !== undefined) await this.validate(phase, epoch, globalStep, embeddings, baseline);
+      const position = { phaseIndex: phase.index, stepInPhase: step + 1, globalStep, seed: experiment.seed };
       if ((stop.requested || this.outOfSteps()) && step + 1 < totalSteps) {
         await this.checkpoint(`step-${String(globalStep).padStart(6, '0')}`, true, position);
         return { stopped: true, globalStep };
       }
       const every = experiment.checkpointEverySteps;
       if (every > 0 && globalStep % every === 0 && step + 1 < totalSteps) await this.checkpoint(`step-${String(globalStep).padStart(6, '0')}`, true, position);
+      step += 1;
     }
     this.finishPhase(phase, startHashes);
-    await this.checkpoint(`phase-${phase.index}-${phase.name}`, false, { phaseIndex: phase.index + 1, stepInPhase: 0, globalStep });
-    return { stopped: stop.requested || (this.outOfSteps() && phase.index + 1 < this.parts.phases.length), globalStep };
+    await this.checkpoint(`phase-${phase.index}-${phase.name}`, false, { phaseIndex: phase.index + 1, stepInPhase: 0, globalStep, seed: experiment.seed });
+    return { stopped: !last && (stop.requested || this.outOfSteps()), globalStep };
   }
 
   /** This invocation has run the --max-steps it was given. */
@@ -178,24 +199,38 @@ export class Trainer {
     } else {
       const trainable = phase.trainable.flatMap((group) => model.parameters.inGroup(group));
       const { value, grads } = tf.variableGrads(totalLoss, trainable.map((parameter) => parameter.variable));
+      // Stop before the update: the weights, and so the last checkpoint, stay good.
+      const stopBefore = (what: string) => {
+        tf.dispose([value, ...Object.values(grads), ...taskLosses.values()]);
+        return new ThawError(`${what} at step ${globalStep + 1} (phase "${phase.name}"); the run stops before the update and keeps its last good checkpoint. Try a smaller learning rate or loss weight, or set maxGradNorm.`);
+      };
       const total = value.dataSync()[0];
       if (!Number.isFinite(total)) {
-        // Stop before the update: the weights, and so the last checkpoint, stay good.
-        tf.dispose([value, ...Object.values(grads), ...taskLosses.values()]);
-        throw new ThawError(`the loss is ${total} at step ${globalStep + 1} (phase "${phase.name}"); the run stops and keeps its last good checkpoint. Try a smaller learning rate or loss weight.`);
+        // Weighted in float32, as the total was: a loss weight can overflow a finite loss.
+        const tasks = [...taskLosses].filter(([key, loss]) => !Number.isFinite(Math.fround(loss.dataSync()[0] * experiment.lossWeights[key]))).map(([key]) => `task ${key} (${headOfTask(key)})`);
+        throw stopBefore(`the loss${tasks.length > 0 ? ` of ${tasks.join(', ')}` : ''} is ${total}`);
       }
+      const badGradients = nonFiniteGradientGroups(grads, trainable);
+      if (badGradients.length > 0) throw stopBefore(`the gradient norm of ${badGradients.join(', ')} is not finite`);
       const clipped = clipByGlobalNorm(grads, experiment.maxGradNorm);
-      // A step that trains one task gives the other head no gradient: like PyTorch with
-      // grad None, such a parameter is skipped (no moment update, no weight decay).
-      this.parts.optimizer.applyUpdates(
-        trainable.filter((parameter) => clipped[parameter.variable.name] !== undefined).map((parameter) => ({
-          name: parameter.name,
-          variable: parameter.variable,
-          gradient: clipped[parameter.variable.name],
-          learningRate: learningRates[parameter.group],
-          weightDecay: decays(parameter) ? phase.settings.weightDecay : 0,
-        })),
-      );
+      try {
+        // A step that trains one task gives the other head no gradient: like PyTorch with
+        // grad None, such a parameter is skipped (no moment update, no weight decay).
+        this.parts.optimizer.applyUpdates(
+          trainable.filter((parameter) => clipped[parameter.variable.name] !== undefined).map((parameter) => ({
+            name: parameter.name,
+            variable: parameter.variable,
+            gradient: clipped[parameter.variable.name],
+            learningRate: learningRates[parameter.group],
+            weightDecay: decays(parameter) ? phase.settings.weightDecay : 0,
+          })),
+        );
+      } catch (error) {
+        tf.dispose(Object.values(clipped));
+        if (!(error instanceof NonFiniteMomentError)) throw error;
+        const groups = [...new Set(trainable.filter((parameter) => error.parameters.includes(parameter.name)).map((parameter) => parameter.group))];
+        throw stopBefore(`the optimizer's moments of ${groups.join(', ')} would not be finite`);
+      }
       tf.dispose([value, ...Object.values(grads), ...Object.values(clipped)]);
     }
     const losses: Partial<Record<TaskKey, number>> = {};
@@ -246,7 +281,8 @@ export class Trainer {
   }
 
   private async checkpoint(label: string, periodic: boolean, position: RunPosition): Promise<void> {
-    const folder = await writeCheckpoint(this.parts.runFolder, label, periodic, this.parts.model, this.parts.optimizer, position);
+    const { runFolder, model, optimizer, modelFiles } = this.parts;
+    const folder = await writeCheckpoint({ runFolder, label, periodic, model, optimizer, position, modelFiles });
     this.parts.sink.emit({ type: 'checkpoint', globalStep: position.globalStep, folder });
   }
 }
