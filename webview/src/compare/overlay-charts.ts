@@ -1,0 +1,209 @@
+// The overlay charts: every run's curve on each chart (no cap on the number of runs), the pinned
+// legend with the hover readout, and the controls: x by step or by epoch, the training-loss
+// smoothing, the learning-rate group. They reuse the training panel's chart (LiveChart: its
+// downsampling, drag-to-zoom shared by all charts, double-click reset, Shift+wheel pan, phase
+// markers, theme colors). Each chart's element says how many curves it draws (`data-series`).
+
+import type uPlot from 'uplot';
+import type { ComparisonMessage, RunSeries } from '../../../src/protocol/compare-messages';
+import type { RunSummary } from '../../../src/protocol/run-summary';
+import { CHART_COLORS } from '../run/chart-colors';
+import type { ChartContext } from '../run/chart-options';
+import type { ChartContent, SeriesStyle } from '../run/chart-specs';
+import { LiveChart } from '../run/live-chart';
+import type { PhaseMarker } from '../run/run-data';
+import { createSmoothingSlider } from '../run/smoothing-slider';
+import { ThemeColors } from '../run/theme-colors';
+import { XZoom } from '../run/x-zoom';
+import { element } from '../shared/dom';
+import { readCompareState, saveCompareState } from './compare-state';
+import { alignCurves, learningRateGroups, OVERLAY_SPECS, phaseBoundaries, valueAt, type OverlaySpec, type RunCurve, type XAxis } from './overlay-data';
+import { runColor, runDash, themeKindOf } from './palette';
+import { createRunLegend } from './run-legend';
+
+export interface OverlayCharts {
+  readonly element: HTMLElement;
+  readonly update: (comparison: ComparisonMessage) => void;
+  /** The run's color in the current theme. */
+  readonly colorOf: (run: RunSummary) => string;
+}
+
+interface ChartSlot {
+  readonly spec: OverlaySpec;
+  readonly chart: LiveChart<ChartContent>;
+  curves: RunCurve[];
+  content: ChartContent;
+}
+
+function dropdown(id: string, label: string, onChange: (value: string) => void) {
+  const picker = element('vscode-dropdown', { id, attributes: { 'aria-label': label } });
+  // The dropdown emits `change` only for the user's picks (not for a value set here).
+  picker.addEventListener('change', () => onChange(picker.value));
+  return { picker, element: element('label', { className: 'control' }, `${label} `, picker) };
+}
+
+function setOptions(picker: HTMLElementTagNameMap['vscode-dropdown'], options: readonly { value: string; text: string }[], selected: string | undefined): void {
+  const key = options.map((option) => option.value).join('\n');
+  if (picker.dataset.options !== key) {
+    picker.replaceChildren(...options.map((option) => element('vscode-option', { text: option.text, attributes: { value: option.value } })));
+    picker.dataset.options = key;
+  }
+  if (selected !== undefined) picker.value = selected;
+}
+
+export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: number, points: number) => void): OverlayCharts {
+  const state = readCompareState();
+  let comparison: ComparisonMessage | undefined;
+  let x: XAxis = state.x;
+  let learningRateGroup = state.learningRateGroup;
+  let markers: PhaseMarker[] = [];
+  let hovered: ChartSlot | undefined;
+
+  let drawRequested = false;
+  let dataChanged = true;
+  const requestDraw = (changed = false) => {
+    dataChanged ||= changed;
+    if (drawRequested) return;
+    drawRequested = true;
+    requestAnimationFrame(drawFrame);
+  };
+
+  const colors = new ThemeColors();
+  const zoom = new XZoom(() => requestDraw());
+  const legend = createRunLegend();
+  const theme = () => themeKindOf(document.body.classList);
+  const colorOf = (run: RunSummary) => runColor(run.color, theme());
+  const styleOf = (run: RunSummary, spec: OverlaySpec): SeriesStyle => ({
+    label: run.name,
+    // The variable is never set: it names the color per theme, so the colors' cache keeps both.
+    color: { variable: `--thaw-run-${theme()}-${run.color}`, fallback: colorOf(run) },
+    width: 1.5,
+    dash: runDash(run.color),
+    format: spec.format,
+  });
+
+  function readout(slot: ChartSlot, plot: uPlot): void {
+    const index = plot.cursor.idx;
+    const at = index === null || index === undefined ? undefined : plot.data[0][index];
+    if (at === undefined || hovered !== slot) return;
+    const values = new Map<string, string>();
+    for (const curve of slot.curves) {
+      const value = valueAt(curve, at);
+      if (value !== undefined) values.set(curve.runId, slot.spec.format(value));
+    }
+    legend.showReadout({ title: slot.spec.title, xLabel: x === 'step' ? `step ${at}` : `epoch ${at.toFixed(2)}`, values });
+  }
+
+  const slots: ChartSlot[] = OVERLAY_SPECS.map((spec) => {
+    const slot = {} as ChartSlot;
+    const context: ChartContext = {
+      colors,
+      zoom,
+      phaseMarkers: () => markers,
+      customize: (options) => ({
+        ...options,
+        legend: { show: false },
+        series: [{ ...options.series[0], label: x }, ...options.series.slice(1)],
+        hooks: {
+          ...options.hooks,
+          setCursor: [(plot) => readout(slot, plot)],
+          ready: [
+            (plot) => {
+              plot.over.addEventListener('mouseenter', () => (hovered = slot));
+              plot.over.addEventListener('mouseleave', () => {
+                hovered = undefined;
+                legend.showReadout(undefined);
+              });
+            },
+          ],
+        },
+      }),
+    };
+    const chart = new LiveChart<ChartContent>({ id: spec.id, title: spec.title, logScale: spec.logScale, formatAxis: spec.format, content: (content) => content }, context);
+    return Object.assign(slot, { spec, chart, curves: [], content: { xs: [], series: [] } });
+  });
+
+  const smoothing = createSmoothingSlider(() => requestDraw(true), { initial: state.smoothing, save: (weight) => saveCompareState({ smoothing: weight }) });
+  const xAxis = dropdown('x-axis', 'X axis', (value) => {
+    x = value === 'epoch' ? 'epoch' : 'step';
+    saveCompareState({ x });
+    zoom.set(undefined);
+    requestDraw(true);
+  });
+  setOptions(xAxis.picker, [{ value: 'step', text: 'step' }, { value: 'epoch', text: 'epoch' }], x);
+  const groupPicker = dropdown('lr-group', 'Learning rate of', (value) => {
+    learningRateGroup = value;
+    saveCompareState({ learningRateGroup });
+    requestDraw(true);
+  });
+
+  /** The curves of every chart, from the runs' series: again only when the data or a choice changed. */
+  function prepare(): void {
+    const runs = comparison?.runs ?? [];
+    const seriesOf = new Map<string, RunSeries>((comparison?.series ?? []).map((series) => [series.runId, series]));
+    const options = { x, smoothing: smoothing.weight(), learningRateGroup };
+    for (const slot of slots) {
+      const drawn = runs.flatMap((run) => {
+        const series = seriesOf.get(run.id);
+        const curve = series === undefined ? undefined : slot.spec.curve(series, options);
+        return curve === undefined || curve.xs.length === 0 ? [] : [{ run, curve }];
+      });
+      const aligned = alignCurves(drawn.map(({ curve }) => curve));
+      slot.curves = drawn.map(({ curve }) => curve);
+      slot.content = { xs: aligned.xs, series: drawn.map(({ run }, index) => ({ style: styleOf(run, slot.spec), values: aligned.columns[index] })) };
+      slot.chart.element.dataset.series = String(drawn.length);
+      slot.chart.element.dataset.points = String(slot.curves.reduce((sum, curve) => sum + curve.xs.length, 0));
+    }
+    const colorById = new Map(runs.map((run) => [run.id, colorOf(run)]));
+    markers = phaseBoundaries(comparison?.series ?? [], x).map((boundary) => ({
+      globalStep: boundary.x,
+      phase: boundary.phase,
+      // A boundary all runs share is the theme's; one only some runs have is the first one's color.
+      ...(boundary.runIds.length === runs.length ? {} : { color: colorById.get(boundary.runIds[0]) ?? colors.resolve(CHART_COLORS.foreground) }),
+    }));
+  }
+
+  function drawFrame(): void {
+    drawRequested = false;
+    const startedAt = performance.now();
+    if (dataChanged) prepare();
+    dataChanged = false;
+    for (const slot of slots) slot.chart.draw(slot.content, 0);
+    const points = slots.reduce((sum, slot) => sum + slot.curves.reduce((total, curve) => total + curve.xs.length, 0), 0);
+    onFrameDrawn(startedAt, performance.now(), points);
+  }
+
+  colors.watch(() => {
+    for (const slot of slots) slot.chart.rebuild();
+    if (comparison !== undefined) legend.setRuns(comparison.runs.map((run) => ({ run, color: colorOf(run), dash: runDash(run.color) })));
+    requestDraw(true);
+  });
+  const grid = element('div', { id: 'chart-grid', className: 'chart-grid' }, ...slots.map((slot) => slot.chart.element));
+  new ResizeObserver(() => requestDraw()).observe(grid);
+
+  return {
+    element: element(
+      'section',
+      { id: 'charts', className: 'charts' },
+      element(
+        'div',
+        { className: 'chart-controls' },
+        xAxis.element,
+        smoothing.element,
+        groupPicker.element,
+        element('span', { className: 'chart-hint', text: 'Drag to zoom · double-click to reset · Shift+wheel to pan' }),
+      ),
+      legend.element,
+      grid,
+    ),
+    update: (next) => {
+      comparison = next;
+      const groups = learningRateGroups(next.series);
+      if (learningRateGroup === undefined || !groups.includes(learningRateGroup)) learningRateGroup = groups[0];
+      setOptions(groupPicker.picker, groups.map((group) => ({ value: group, text: group })), learningRateGroup);
+      legend.setRuns(next.runs.map((run) => ({ run, color: colorOf(run), dash: runDash(run.color) })));
+      requestDraw(true);
+    },
+    colorOf,
+  };
+}
