@@ -8,18 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseCompareHostToWebview, parseCompareWebviewToHost, type CompareHostToWebview, type CompareWebviewToHost } from '../../protocol/compare-messages';
-import type { RunComparison, RunSummary } from '../../protocol/run-summary';
+import { parseCompareWebviewToHost, type CompareHostToWebview, type CompareWebviewToHost } from '../../protocol/compare-messages';
+import type { RunSummary } from '../../protocol/run-summary';
 import { Disposable } from '../disposable';
-import { readRunSeries } from './run-series';
+import { comparisonMessage, type ComparisonSources } from './comparison-message';
 
 export const COMPARE_VIEW_TYPE = 'thaw.compare';
 
-export interface CompareSources {
-  /** The summaries of the runs in these folders, in order. */
-  readonly summarize: (folders: readonly string[]) => Promise<RunSummary[]>;
-  /** The config keys that differ among the summaries, and those they share. */
-  readonly compare: (summaries: readonly RunSummary[]) => RunComparison;
+export interface CompareSources extends ComparisonSources {
   /** Shows the run in the training panel (the webview's "open" on a row). */
   readonly openRun?: (run: RunSummary) => void;
 }
@@ -151,12 +147,10 @@ export class ComparePanel extends Disposable {
   private async sendComparison(): Promise<void> {
     const generation = ++this.generation;
     try {
-      const summaries = await this.sources.summarize(this.runFolders);
-      const comparison = this.sources.compare(summaries);
-      const series = await Promise.all(summaries.map((run) => readRunSeries(run.folder, run.id, run.color)));
+      const message = await comparisonMessage(this.runFolders, this.sources);
       if (generation !== this.generation) return;
-      this.summaries = summaries;
-      this.post({ type: 'comparison', runs: [...summaries], differing: toJson<Record<string, unknown[]>>(comparison.differing), same: toJson<Record<string, unknown>>(comparison.same), series });
+      this.summaries = message.runs;
+      this.post(message);
     } catch (error) {
       this.output.appendLine(`[thaw] could not compare the runs: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -180,17 +174,8 @@ export class ComparePanel extends Disposable {
 
   private post(message: CompareHostToWebview): void {
     if (this.panel === undefined) return;
-    if (!this.ready) {
-      this.queued.push(message);
-      return;
-    }
-    // What the host builds is checked too: a run folder's contents are not trusted either.
-    const checked = parseCompareHostToWebview(message);
-    if (!checked.ok) {
-      this.output.appendLine(`[thaw] did not send an invalid comparison: ${checked.error}`);
-      return;
-    }
-    void this.panel.webview.postMessage(checked.value);
+    if (this.ready) void this.panel.webview.postMessage(message);
+    else this.queued.push(message);
   }
 
   private html(webview: vscode.Webview): string {
@@ -228,9 +213,4 @@ export class ComparePanel extends Disposable {
     this.panel?.dispose();
     this.panel = undefined;
   }
-}
-
-/** Config values as JSON has them: a run without a key gets null, not a hole. */
-function toJson<T>(value: unknown): T {
-  return JSON.parse(JSON.stringify(value, (_key, entry: unknown) => (entry === undefined ? null : entry))) as T;
 }

@@ -42,9 +42,12 @@ const MAX_EVENTS_BYTES = 256 << 20;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
 
+/** Six significant digits are far more than a chart or a readout shows, and halve the message of 50 runs. */
+const compact = (value: number) => Number(value.toPrecision(6));
+
 function finiteNumbers(value: unknown): NumberRecord {
   const numbers: NumberRecord = {};
-  if (isObject(value)) for (const [key, entry] of Object.entries(value)) if (typeof entry === 'number' && Number.isFinite(entry)) numbers[key] = entry;
+  if (isObject(value)) for (const [key, entry] of Object.entries(value)) if (typeof entry === 'number' && Number.isFinite(entry)) numbers[key] = compact(entry);
   return numbers;
 }
 
@@ -115,7 +118,7 @@ function phasePace(phases: ReadonlyMap<number, PhaseInfo>, validations: Readonly
 
 const epochOf = (pace: Pace | undefined, stepInPhase: number) => {
   const epoch = pace === undefined ? NaN : pace.epochsBefore + stepInPhase / pace.stepsPerEpoch;
-  return Number.isFinite(epoch) ? epoch : null;
+  return Number.isFinite(epoch) ? compact(epoch) : null;
 };
 
 function keysOf(rows: Iterable<NumberRecord>): string[] {

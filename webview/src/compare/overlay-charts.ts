@@ -123,6 +123,7 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
     return Object.assign(slot, { spec, chart, curves: [], content: { xs: [], series: [] } });
   });
 
+  const learningRateSlot = slots[slots.length - 1];
   const smoothing = createSmoothingSlider(() => requestDraw(true), { initial: state.smoothing, save: (weight) => saveCompareState({ smoothing: weight }) });
   const xAxis = dropdown('x-axis', 'X axis', (value) => {
     x = value === 'epoch' ? 'epoch' : 'step';
@@ -154,6 +155,8 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
       slot.chart.element.dataset.series = String(drawn.length);
       slot.chart.element.dataset.points = String(slot.curves.reduce((sum, curve) => sum + curve.xs.length, 0));
     }
+    const rateTitle = learningRateSlot.chart.element.querySelector('h3');
+    if (rateTitle !== null) rateTitle.textContent = learningRateGroup === undefined ? 'Learning rate' : `Learning rate of ${learningRateGroup}`;
     const colorById = new Map(runs.map((run) => [run.id, colorOf(run)]));
     markers = phaseBoundaries(comparison?.series ?? [], x).map((boundary) => ({
       globalStep: boundary.x,

@@ -80,14 +80,15 @@ export function createRunTable(): RunTable {
       if (delta !== undefined) cell.append(element('span', { className: `delta delta-${delta.verdict}`, text: ` ${formatDelta(column, delta)}` }));
       return cell;
     });
-    return element('tr', { className: pinned ? 'baseline' : '', attributes: { 'data-run-id': run.id, 'data-status': run.status } }, ...cells, element('td', { className: 'row-actions' }, pin, open));
+    // The actions come first: a wide table scrolls sideways, and they stay in reach.
+    return element('tr', { className: pinned ? 'baseline' : '', attributes: { 'data-run-id': run.id, 'data-status': run.status } }, element('td', { className: 'row-actions' }, pin, open), ...cells);
   }
 
   function render(): void {
     const shown = columns();
     const base = baseline();
     const runs = shownRuns(shown);
-    head.replaceChildren(element('tr', {}, ...shown.map(headerCell), element('th', { className: 'row-actions', attributes: { scope: 'col' } })));
+    head.replaceChildren(element('tr', {}, element('th', { className: 'row-actions', attributes: { scope: 'col', 'aria-label': 'Actions' } }), ...shown.map(headerCell)));
     body.replaceChildren(...runs.map((run) => row(run, shown, base)));
     const differing = comparison === undefined ? 0 : Object.keys(comparison.differing).length;
     count.textContent = `${runs.length} of ${comparison?.runs.length ?? 0} runs · ${differing} config key${differing === 1 ? '' : 's'} differ${base === undefined ? '' : ` · deltas against ${base.name}`}`;

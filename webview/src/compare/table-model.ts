@@ -116,8 +116,8 @@ export function deltaOf(column: TableColumn, run: RunSummary, baseline: RunSumma
   const base = column.value(baseline);
   if (typeof value !== 'number' || typeof base !== 'number') return undefined;
   const difference = value - base;
-  if (column.better === undefined) return { value: difference, verdict: 'neutral' };
   if (difference === 0) return { value: 0, verdict: 'same' };
+  if (column.better === undefined) return { value: difference, verdict: 'neutral' };
   return { value: difference, verdict: (difference > 0) === (column.better === 'higher') ? 'better' : 'worse' };
 }
 
