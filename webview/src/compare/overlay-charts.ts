@@ -188,15 +188,20 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
     element: element(
       'section',
       { id: 'charts', className: 'charts' },
+      // Controls and legend stay in view over the charts (the dropdowns open over the charts too).
       element(
         'div',
-        { className: 'chart-controls' },
-        xAxis.element,
-        smoothing.element,
-        groupPicker.element,
-        element('span', { className: 'chart-hint', text: 'Drag to zoom · double-click to reset · Shift+wheel to pan' }),
+        { className: 'legend-bar' },
+        element(
+          'div',
+          { className: 'chart-controls' },
+          xAxis.element,
+          smoothing.element,
+          groupPicker.element,
+          element('span', { className: 'chart-hint', text: 'Drag to zoom · double-click to reset · Shift+wheel to pan' }),
+        ),
+        legend.element,
       ),
-      legend.element,
       grid,
     ),
     update: (next) => {

@@ -42,7 +42,7 @@ export function createRunLegend(): RunLegend {
   const list = element('ol', { id: 'run-legend', className: 'run-legend', attributes: { 'aria-label': 'Runs' } });
   const values = new Map<string, HTMLSpanElement>();
   return {
-    element: element('section', { id: 'legend', className: 'legend-bar' }, heading, list),
+    element: element('div', { id: 'legend', className: 'legend' }, heading, list),
     setRuns: (entries) => {
       values.clear();
       list.replaceChildren(

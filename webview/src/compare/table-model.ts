@@ -68,7 +68,7 @@ export function tableColumns(runs: readonly RunSummary[], keys: ComparedKeys, sh
       })),
     ),
     { key: 'steps', label: 'Steps', kind: 'number', value: (run) => run.steps, format: String },
-    { key: 'duration', label: 'Duration', kind: 'number', better: 'lower', value: (run) => run.durationMs, format: formatDuration },
+    { key: 'duration', label: 'Duration', kind: 'number', value: (run) => run.durationMs, format: formatDuration },
     { key: 'trainable', label: 'Trainable', title: 'trainable parameters of the last phase', kind: 'number', value: (run) => run.trainableParameters, format: formatParameterCount },
   ];
 }
