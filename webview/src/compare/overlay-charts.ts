@@ -21,6 +21,9 @@ import { alignCurves, learningRateGroups, OVERLAY_SPECS, phaseBoundaries, valueA
 import { runColor, runDash, themeKindOf } from './palette';
 import { createRunLegend } from './run-legend';
 
+/** Runs up to which each curve gets a dot under the pointer; the legend's readout always has the values. */
+const HOVER_POINTS_UP_TO = 12;
+
 export interface OverlayCharts {
   readonly element: HTMLElement;
   readonly update: (comparison: ComparisonMessage) => void;
@@ -103,6 +106,8 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
       customize: (options) => ({
         ...options,
         legend: { show: false },
+        // A hover dot per curve helps with a few runs; with dozens it is clutter, and costs each pointer move.
+        cursor: { ...options.cursor, points: { show: options.series.length <= HOVER_POINTS_UP_TO + 1 } },
         series: [{ ...options.series[0], label: x }, ...options.series.slice(1)],
         hooks: {
           ...options.hooks,
