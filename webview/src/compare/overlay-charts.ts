@@ -24,6 +24,10 @@ import { createRunLegend } from './run-legend';
 /** Runs up to which each curve gets a dot under the pointer; the legend's readout always has the values. */
 const HOVER_POINTS_UP_TO = 12;
 
+const isDecade = (value: number) => value > 0 && Math.abs(Math.log10(value) - Math.round(Math.log10(value))) < 1e-9;
+const decadesOnly = (_plot: uPlot, splits: number[]) => splits.map((value) => (isDecade(value) ? value : null));
+const decadeGridOnly = (axis: uPlot.Axis): uPlot.Axis => ({ ...axis, grid: { ...axis.grid, filter: decadesOnly }, ticks: { ...axis.ticks, filter: decadesOnly } });
+
 export interface OverlayCharts {
   readonly element: HTMLElement;
   readonly update: (comparison: ComparisonMessage) => void;
@@ -109,6 +113,8 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
         // A hover dot per curve helps with a few runs; with dozens it is clutter, and costs each pointer move.
         cursor: { ...options.cursor, points: { show: options.series.length <= HOVER_POINTS_UP_TO + 1 } },
         series: [{ ...options.series[0], label: x }, ...options.series.slice(1)],
+        // On a log scale uPlot grids every 1..9 of each decade; under dozens of curves that reads as noise.
+        axes: spec.logScale ? [options.axes?.[0] ?? {}, decadeGridOnly(options.axes?.[1] ?? {})] : options.axes,
         hooks: {
           ...options.hooks,
           setCursor: [(plot) => readout(slot, plot)],
