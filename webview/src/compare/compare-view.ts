@@ -26,8 +26,9 @@ export function createCompareView(): CompareView {
     postToHost({ type: 'renderTiming', firstRenderMs, runs: pending.runs, points });
     pending = undefined;
   });
-  const table = createRunTable();
-  const scatter = createTaskScatter();
+  // Pointing at a run anywhere (row, point, legend, curve) brings its curves forward.
+  const table = createRunTable(charts.focusRun);
+  const scatter = createTaskScatter(charts.focusRun);
   const empty = element('p', { id: 'no-runs', className: 'no-runs', text: 'Reading the runs…' });
   root.append(empty, table.element, element('div', { className: 'compare-figures' }, scatter.element), charts.element);
 

@@ -21,6 +21,9 @@ import { alignCurves, learningRateGroups, OVERLAY_SPECS, phaseBoundaries, valueA
 import { runColor, runDash, themeKindOf } from './palette';
 import { createRunLegend } from './run-legend';
 
+const FOCUS_DISTANCE_PX = 12;
+const DIMMED_ALPHA = 0.2;
+
 /** Runs up to which each curve gets a dot under the pointer; the legend's readout always has the values. */
 const HOVER_POINTS_UP_TO = 12;
 
@@ -33,9 +36,12 @@ export interface OverlayCharts {
   readonly update: (comparison: ComparisonMessage) => void;
   /** The run's color in the current theme. */
   readonly colorOf: (run: RunSummary) => string;
+  /** Brings one run's curves forward in every chart (undefined: all runs alike). */
+  readonly focusRun: (runId: string | undefined) => void;
 }
 
 interface ChartSlot {
+  plot?: uPlot;
   readonly spec: OverlaySpec;
   readonly chart: LiveChart<ChartContent>;
   curves: RunCurve[];
@@ -77,7 +83,7 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
 
   const colors = new ThemeColors();
   const zoom = new XZoom(() => requestDraw());
-  const legend = createRunLegend();
+  const legend = createRunLegend((runId) => focusRun(runId));
   const theme = () => themeKindOf(document.body.classList);
   const colorOf = (run: RunSummary) => runColor(run.color, theme());
   const styleOf = (run: RunSummary, spec: OverlaySpec): SeriesStyle => ({
@@ -88,6 +94,19 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
     dash: runDash(run.color),
     format: spec.format,
   });
+
+  let focusedRun: string | undefined;
+  /** Focuses the run in every chart but `from` (which did it itself), and marks it in the legend. */
+  function focusRun(runId: string | undefined, from?: ChartSlot): void {
+    if (runId === focusedRun) return;
+    focusedRun = runId;
+    for (const slot of slots) {
+      if (slot === from || slot.plot === undefined) continue;
+      const index = runId === undefined ? -1 : slot.curves.findIndex((curve) => curve.runId === runId);
+      slot.plot.setSeries(index < 0 ? null : index + 1, { focus: true }, false);
+    }
+    legend.markFocused(runId);
+  }
 
   function readout(slot: ChartSlot, plot: uPlot): void {
     const index = plot.cursor.idx;
@@ -111,15 +130,29 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
         ...options,
         legend: { show: false },
         // A hover dot per curve helps with a few runs; with dozens it is clutter, and costs each pointer move.
-        cursor: { ...options.cursor, points: { show: options.series.length <= HOVER_POINTS_UP_TO + 1 } },
+        // The curve nearest the pointer is brought forward (the others dimmed) in every chart and the legend.
+        cursor: {
+          ...options.cursor,
+          points: { show: options.series.length <= HOVER_POINTS_UP_TO + 1 },
+          focus: { prox: FOCUS_DISTANCE_PX },
+          // Series indices differ between charts (a run without validations has none there): focus is shared by run id below.
+          sync: { key: options.cursor?.sync?.key ?? 'thaw-compare', setSeries: false },
+        },
+        focus: { alpha: DIMMED_ALPHA },
         series: [{ ...options.series[0], label: x }, ...options.series.slice(1)],
         // On a log scale uPlot grids every 1..9 of each decade; under dozens of curves that reads as noise.
         axes: spec.logScale ? [options.axes?.[0] ?? {}, decadeGridOnly(options.axes?.[1] ?? {})] : options.axes,
         hooks: {
           ...options.hooks,
           setCursor: [(plot) => readout(slot, plot)],
+          setSeries: [
+            (_plot, index) => {
+              if (hovered === slot) focusRun(index === null ? undefined : slot.curves[index - 1]?.runId, slot);
+            },
+          ],
           ready: [
             (plot) => {
+              slot.plot = plot;
               plot.over.addEventListener('mouseenter', () => (hovered = slot));
               plot.over.addEventListener('mouseleave', () => {
                 hovered = undefined;
@@ -224,5 +257,6 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
       requestDraw(true);
     },
     colorOf,
+    focusRun: (runId) => focusRun(runId),
   };
 }

@@ -23,6 +23,8 @@ export interface RunLegend {
   readonly setRuns: (entries: readonly LegendEntry[]) => void;
   /** The values under the pointer, or undefined when it is over no chart. */
   readonly showReadout: (readout: Readout | undefined) => void;
+  /** Marks the run whose curves are brought forward (undefined: none). */
+  readonly markFocused: (runId: string | undefined) => void;
 }
 
 function lineSample(color: string, dash: readonly number[] | undefined): SVGSVGElement {
@@ -37,7 +39,8 @@ function lineSample(color: string, dash: readonly number[] | undefined): SVGSVGE
   return svg;
 }
 
-export function createRunLegend(): RunLegend {
+/** `onHoverRun`: the pointer is over a run's entry (undefined: it left). */
+export function createRunLegend(onHoverRun: (runId: string | undefined) => void): RunLegend {
   const heading = element('span', { id: 'readout-heading', className: 'readout-heading', text: 'Hover a chart for every run’s value' });
   const list = element('ol', { id: 'run-legend', className: 'run-legend', attributes: { 'aria-label': 'Runs' } });
   const values = new Map<string, HTMLSpanElement>();
@@ -49,9 +52,16 @@ export function createRunLegend(): RunLegend {
         ...entries.map(({ run, color, dash }) => {
           const value = element('span', { className: 'legend-value' });
           values.set(run.id, value);
-          return element('li', { className: 'legend-entry', attributes: { 'data-run-id': run.id, title: run.id } }, lineSample(color, dash), element('span', { className: 'legend-name', text: run.name }), value);
+          const entry = element('li', { className: 'legend-entry', attributes: { 'data-run-id': run.id, title: run.id } }, lineSample(color, dash), element('span', { className: 'legend-name', text: run.name }), value);
+          entry.addEventListener('mouseenter', () => onHoverRun(run.id));
+          entry.addEventListener('mouseleave', () => onHoverRun(undefined));
+          return entry;
         }),
       );
+    },
+    markFocused: (runId) => {
+      list.classList.toggle('has-focus', runId !== undefined);
+      for (const entry of list.children) entry.classList.toggle('focused', entry instanceof HTMLElement && entry.dataset.runId === runId);
     },
     showReadout: (readout) => {
       heading.textContent = readout === undefined ? 'Hover a chart for every run’s value' : `${readout.title} at ${readout.xLabel}`;

@@ -14,7 +14,8 @@ export interface RunTable {
   readonly update: (comparison: ComparisonMessage, colorOf: (run: RunSummary) => string) => void;
 }
 
-export function createRunTable(): RunTable {
+/** `onHoverRun`: the pointer is over a run's row (undefined: it left the table). */
+export function createRunTable(onHoverRun: (runId: string | undefined) => void): RunTable {
   const initial = readCompareState();
   let comparison: ComparisonMessage | undefined;
   let colorOf: (run: RunSummary) => string = () => 'currentColor';
@@ -31,6 +32,11 @@ export function createRunTable(): RunTable {
   const head = element('thead');
   const body = element('tbody');
   const table = element('table', { id: 'compare-table', className: 'compare-table' }, head, body);
+  body.addEventListener('mouseover', (event) => {
+    const row = event.target instanceof Element ? event.target.closest('tr') : null;
+    if (row instanceof HTMLElement) onHoverRun(row.dataset.runId);
+  });
+  body.addEventListener('mouseleave', () => onHoverRun(undefined));
 
   const columns = (): TableColumn[] => (comparison === undefined ? [] : tableColumns(comparison.runs, comparison, showAll));
   const baseline = (): RunSummary | undefined => comparison?.runs.find((run) => run.id === baselineId);

@@ -50,7 +50,8 @@ export interface TaskScatter {
   readonly update: (runs: readonly RunSummary[], colorOf: (run: RunSummary) => string) => void;
 }
 
-export function createTaskScatter(): TaskScatter {
+/** `onHoverRun`: the pointer is over a run's point (undefined: it left). */
+export function createTaskScatter(onHoverRun: (runId: string | undefined) => void): TaskScatter {
   const plot = svg('svg', { id: 'pareto-plot', class: 'pareto-plot', viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': 'Task A against task B final accuracy' });
   const caption = element('p', { id: 'pareto-caption', className: 'pareto-caption' });
   const container = element('div', { id: 'chart-pareto', className: 'chart pareto' }, element('h3', { text: 'Task A against task B: final validation accuracy' }), plot, caption);
@@ -90,6 +91,8 @@ export function createTaskScatter(): TaskScatter {
     const frontLine = svg('polyline', { class: 'front-line', points: front.map((point) => `${px(point.x)},${py(point.y)}`).join(' ') });
     const dots = points.map((point) => {
       const circle = svg('circle', { class: onFront.has(point.run.id) ? 'point on-front' : 'point', cx: px(point.x), cy: py(point.y), r: onFront.has(point.run.id) ? 5.5 : 4.5, fill: colorOf(point.run), 'data-run-id': point.run.id });
+      circle.addEventListener('mouseenter', () => onHoverRun(point.run.id));
+      circle.addEventListener('mouseleave', () => onHoverRun(undefined));
       circle.append(svg('title', {}, `${point.run.name}: A ${formatMetric(point.x)}, B ${formatMetric(point.y)}${onFront.has(point.run.id) ? ' (Pareto front)' : ''}`));
       return circle;
     });
