@@ -96,16 +96,23 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
   });
 
   let focusedRun: string | undefined;
-  /** Focuses the run in every chart but `from` (which did it itself), and marks it in the legend. */
-  function focusRun(runId: string | undefined, from?: ChartSlot): void {
+  let focusFrame: number | undefined;
+  /**
+   * Brings a run forward in every chart, at most once a frame: each focus change redraws a chart,
+   * and 50 runs' curves in nine charts are too much to redraw on every pointer move.
+   */
+  function focusRun(runId: string | undefined): void {
+    legend.markFocused(runId);
     if (runId === focusedRun) return;
     focusedRun = runId;
-    for (const slot of slots) {
-      if (slot === from || slot.plot === undefined) continue;
-      const index = runId === undefined ? -1 : slot.curves.findIndex((curve) => curve.runId === runId);
-      slot.plot.setSeries(index < 0 ? null : index + 1, { focus: true }, false);
-    }
-    legend.markFocused(runId);
+    if (focusFrame !== undefined) return;
+    focusFrame = requestAnimationFrame(() => {
+      focusFrame = undefined;
+      for (const slot of slots) {
+        const index = focusedRun === undefined ? -1 : slot.curves.findIndex((curve) => curve.runId === focusedRun);
+        slot.plot?.setSeries(index < 0 ? null : index + 1, { focus: true }, false);
+      }
+    });
   }
 
   function readout(slot: ChartSlot, plot: uPlot): void {
@@ -130,7 +137,7 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
         ...options,
         legend: { show: false },
         // A hover dot per curve helps with a few runs; with dozens it is clutter, and costs each pointer move.
-        // The curve nearest the pointer is brought forward (the others dimmed) in every chart and the legend.
+        // The curve nearest the pointer is brought forward (the others dimmed).
         cursor: {
           ...options.cursor,
           points: { show: options.series.length <= HOVER_POINTS_UP_TO + 1 },
@@ -145,9 +152,10 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
         hooks: {
           ...options.hooks,
           setCursor: [(plot) => readout(slot, plot)],
+          // The curve nearest the pointer is focused in its own chart; the legend says whose it is.
           setSeries: [
             (_plot, index) => {
-              if (hovered === slot) focusRun(index === null ? undefined : slot.curves[index - 1]?.runId, slot);
+              if (hovered === slot) legend.markFocused(index === null ? undefined : slot.curves[index - 1]?.runId);
             },
           ],
           ready: [
