@@ -42,6 +42,8 @@ export interface OverlayCharts {
 
 interface ChartSlot {
   plot?: uPlot;
+  /** The series focused by the pointer in this chart (uPlot index), or null. */
+  focusedSeries?: number | null;
   readonly spec: OverlaySpec;
   readonly chart: LiveChart<ChartContent>;
   curves: RunCurve[];
@@ -115,10 +117,27 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
     });
   }
 
+  /** The curve nearest the pointer, within FOCUS_DISTANCE_PX, is brought forward in the hovered chart only. */
+  function focusNearest(slot: ChartSlot, plot: uPlot, index: number): void {
+    let nearest: number | null = null;
+    let distance = FOCUS_DISTANCE_PX;
+    for (let series = 1; series < plot.data.length; series++) {
+      const value = plot.data[series][index];
+      if (value === null || value === undefined) continue;
+      const offset = Math.abs(plot.valToPos(value, 'y') - (plot.cursor.top ?? -Infinity));
+      if (offset <= distance) [nearest, distance] = [series, offset];
+    }
+    if (nearest === slot.focusedSeries) return;
+    slot.focusedSeries = nearest;
+    plot.setSeries(nearest, { focus: true }, false);
+    legend.markFocused(nearest === null ? focusedRun : slot.curves[nearest - 1]?.runId);
+  }
+
   function readout(slot: ChartSlot, plot: uPlot): void {
     const index = plot.cursor.idx;
     const at = index === null || index === undefined ? undefined : plot.data[0][index];
-    if (at === undefined || hovered !== slot) return;
+    if (at === undefined || index === null || index === undefined || hovered !== slot) return;
+    focusNearest(slot, plot, index);
     const values = new Map<string, string>();
     for (const curve of slot.curves) {
       const value = valueAt(curve, at);
@@ -137,12 +156,12 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
         ...options,
         legend: { show: false },
         // A hover dot per curve helps with a few runs; with dozens it is clutter, and costs each pointer move.
-        // The curve nearest the pointer is brought forward (the others dimmed).
+        // uPlot's own nearest-curve focus is off: with the cursor synced it would focus some curve in every
+        // chart; focusNearest does it in the hovered chart only.
         cursor: {
           ...options.cursor,
           points: { show: options.series.length <= HOVER_POINTS_UP_TO + 1 },
-          focus: { prox: FOCUS_DISTANCE_PX },
-          // Series indices differ between charts (a run without validations has none there): focus is shared by run id below.
+          // Series indices differ between charts (a run without validations has none there): focus is shared by run id.
           sync: { key: options.cursor?.sync?.key ?? 'thaw-compare', setSeries: false },
         },
         focus: { alpha: DIMMED_ALPHA },
@@ -152,19 +171,19 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
         hooks: {
           ...options.hooks,
           setCursor: [(plot) => readout(slot, plot)],
-          // The curve nearest the pointer is focused in its own chart; the legend says whose it is.
-          setSeries: [
-            (_plot, index) => {
-              if (hovered === slot) legend.markFocused(index === null ? undefined : slot.curves[index - 1]?.runId);
-            },
-          ],
           ready: [
             (plot) => {
               slot.plot = plot;
+              slot.focusedSeries = null;
               plot.over.addEventListener('mouseenter', () => (hovered = slot));
               plot.over.addEventListener('mouseleave', () => {
                 hovered = undefined;
                 legend.showReadout(undefined);
+                // Back to the run focused from the legend, table or Pareto view (or none).
+                slot.focusedSeries = null;
+                const index = focusedRun === undefined ? -1 : slot.curves.findIndex((curve) => curve.runId === focusedRun);
+                plot.setSeries(index < 0 ? null : index + 1, { focus: true }, false);
+                legend.markFocused(focusedRun);
               });
             },
           ],
