@@ -1,5 +1,6 @@
-// Builds the panel's front end into media/, the panel's only resource root: one bundled script
-// (toolkit, uPlot and the protocol validators inside; no remote resources) and uPlot's stylesheet.
+// Builds the webviews' front ends into media/, their only resource root: one bundled script per
+// page (toolkit, uPlot and the protocol validators inside; no remote resources): the training
+// panel's media/panel.js and the comparison's media/compare.js, and uPlot's stylesheet.
 // Type checking is separate (`tsc -p webview`): esbuild only strips types.
 import { build } from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
@@ -24,17 +25,25 @@ const withoutZodLocales = {
 
 try {
   await mkdir(media, { recursive: true });
-  await build({
-    entryPoints: [join(root, 'webview/src/main.ts')],
-    outfile: join(media, 'panel.js'),
-    bundle: true,
-    format: 'iife',
-    target: 'es2022',
-    minify: true,
-    sourcemap: false,
-    logLevel: 'warning',
-    plugins: [withoutZodLocales],
-  });
+  const pages = [
+    { entry: 'webview/src/main.ts', out: 'panel.js' },
+    { entry: 'webview/src/compare/main.ts', out: 'compare.js' },
+  ];
+  await Promise.all(
+    pages.map((page) =>
+      build({
+        entryPoints: [join(root, page.entry)],
+        outfile: join(media, page.out),
+        bundle: true,
+        format: 'iife',
+        target: 'es2022',
+        minify: true,
+        sourcemap: false,
+        logLevel: 'warning',
+        plugins: [withoutZodLocales],
+      }),
+    ),
+  );
   await copyFile(join(root, 'node_modules/uplot/dist/uPlot.min.css'), join(media, 'uplot.css'));
 } catch (error) {
   // esbuild has already printed its diagnostics; anything else (a missing file) is printed here.

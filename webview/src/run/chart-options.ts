@@ -16,6 +16,8 @@ export interface ChartContext {
   readonly colors: ThemeColors;
   readonly zoom: XZoom;
   readonly phaseMarkers: () => readonly PhaseMarker[];
+  /** A page's changes to the options (the comparison hides uPlot's legend for its own readout). */
+  readonly customize?: (options: uPlot.Options) => uPlot.Options;
 }
 
 function axis(context: ChartContext, fontFamily: string, format: (value: number) => string): uPlot.Axis {
@@ -53,9 +55,9 @@ function zoomToSelection(plot: uPlot, zoom: XZoom): void {
   zoom.set({ min, max });
 }
 
-export function chartOptions(spec: ChartSpec, styles: readonly SeriesStyle[], width: number, context: ChartContext): uPlot.Options {
+export function chartOptions(spec: Pick<ChartSpec, 'logScale' | 'formatAxis'>, styles: readonly SeriesStyle[], width: number, context: ChartContext): uPlot.Options {
   const fontFamily = context.colors.fontFamily();
-  return {
+  const options: uPlot.Options = {
     width,
     height: CHART_HEIGHT,
     scales: { x: { time: false }, y: spec.logScale ? { distr: 3, log: 10 } : {} },
@@ -78,4 +80,5 @@ export function chartOptions(spec: ChartSpec, styles: readonly SeriesStyle[], wi
       draw: [(plot) => drawPhaseMarkers(plot, context.phaseMarkers(), context.colors.resolve(CHART_COLORS.foreground), fontFamily)],
     },
   };
+  return context.customize?.(options) ?? options;
 }

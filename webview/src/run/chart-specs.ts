@@ -23,12 +23,13 @@ export interface ChartContent {
   readonly series: readonly { readonly style: SeriesStyle; readonly values: ArrayLike<number> | undefined }[];
 }
 
-export interface ChartSpec {
+/** A chart of `Data`: the training panel's charts draw a run (RunData), the comparison's draw prepared content. */
+export interface ChartSpec<Data = RunData> {
   readonly id: string;
   readonly title: string;
   readonly logScale: boolean;
   readonly formatAxis: (value: number) => string;
-  readonly content: (data: RunData, smoothing: number) => ChartContent;
+  readonly content: (data: Data, smoothing: number) => ChartContent;
 }
 
 const TASK_COLORS: Record<TaskKey, ThemeColor> = { a: CHART_COLORS.blue, b: CHART_COLORS.orange };

@@ -12,28 +12,29 @@ import type { RunData } from './run-data';
 /** Two points per pixel column (a bucket's min and max) is all a line can show; 2000 caps a wide screen. */
 const maxPointsFor = (width: number) => Math.min(2000, Math.max(100, Math.round(width * 2)));
 
-export class LiveChart {
+export class LiveChart<Data = RunData> {
   readonly element: HTMLDivElement;
   private readonly plotArea: HTMLDivElement;
   private plot: uPlot | undefined;
   private seriesLabels = '';
 
   constructor(
-    private readonly spec: ChartSpec,
+    private readonly spec: ChartSpec<Data>,
     private readonly context: ChartContext,
   ) {
     this.plotArea = element('div', { className: 'chart-plot' });
     this.element = element('div', { id: spec.id, className: 'chart' }, element('h3', { text: spec.title }), this.plotArea);
   }
 
-  draw(data: RunData, smoothing: number): void {
+  draw(data: Data, smoothing: number): void {
     const width = this.plotArea.clientWidth;
     // A hidden panel has no width; it draws when it is shown again.
     if (width === 0) return;
     const content = this.spec.content(data, smoothing);
     const range = this.context.zoom.range;
     const shown = displayData(content.xs, content.series.map((series) => series.values), maxPointsFor(width), range, this.spec.logScale);
-    const labels = content.series.map((series) => series.style.label).join('\n');
+    // A series' look is fixed when the chart is built: a new label, color or dash builds it again.
+    const labels = content.series.map(({ style }) => `${style.label}\u0000${style.color.variable}\u0000${style.dash?.join(',') ?? ''}`).join('\n');
     // uPlot keeps the last scales when given no data; a fresh chart does not show a cleared run's axes.
     const cleared = shown[0].length === 0 && (this.plot?.data[0].length ?? 0) > 0;
     if (!this.plot || labels !== this.seriesLabels || cleared) {

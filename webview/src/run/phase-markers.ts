@@ -26,6 +26,8 @@ export function drawPhaseMarkers(plot: uPlot, markers: readonly PhaseMarker[], c
   for (const marker of markers) {
     const x = Math.round(plot.valToPos(marker.globalStep, 'x', true));
     if (x < left || x > left + width) continue;
+    context.strokeStyle = marker.color ?? color;
+    context.fillStyle = marker.color ?? color;
     context.beginPath();
     context.moveTo(x, top);
     context.lineTo(x, top + height);

@@ -9,6 +9,8 @@ import { SeriesTable } from './series-table';
 export interface PhaseMarker {
   readonly globalStep: number;
   readonly phase: string;
+  /** The comparison marks a boundary only one run has in that run's color; else the theme's foreground. */
+  readonly color?: string;
 }
 
 export const VALIDATION_METRICS = ['loss', 'accuracy', 'macroF1'] as const;

@@ -3,6 +3,7 @@
 // illegal message does not compile (the host still validates each one: the page is untrusted).
 
 import type { WebviewToHost } from '../../../src/protocol/panel-messages';
+import { webviewApi as sharedWebviewApi } from './webview-api';
 
 /** What the panel remembers while it is hidden or reloaded: the user's view settings only. */
 export interface PanelUiState {
@@ -11,19 +12,9 @@ export interface PanelUiState {
   readonly layerDecay: { readonly enabled: boolean; readonly factor: string };
 }
 
-interface WebviewApi {
-  postMessage(message: WebviewToHost): void;
-  getState(): unknown;
-  setState(state: PanelUiState): void;
-}
-
-declare global {
-  function acquireVsCodeApi(): WebviewApi;
-}
-
 const DEFAULT_UI_STATE: PanelUiState = { smoothing: 0.8, layerDecay: { enabled: false, factor: '0.9' } };
 
-const webviewApi = acquireVsCodeApi();
+const webviewApi = sharedWebviewApi<WebviewToHost, PanelUiState>();
 
 export function postToHost(message: WebviewToHost): void {
   webviewApi.postMessage(message);
