@@ -74,7 +74,8 @@ export class ModelTree extends Disposable implements vscode.TreeDataProvider<Nod
       const freeze = encoderFreeze(snapshot);
       const count = snapshot.settings.filter((setting) => !isHead(setting.group)).reduce((sum, setting) => sum + parameterCount(snapshot, setting.group), 0);
       const item = new vscode.TreeItem('encoder', vscode.TreeItemCollapsibleState.Expanded);
-      item.id = 'encoder';
+      // Ids carry the phase: another phase is another set of items, which VS Code then draws anew.
+      item.id = `${snapshot.selectedPhase}:encoder`;
       item.description = `${countText(count)} · ${freeze === 'partial' ? 'partly frozen' : freeze}`;
       // A partly frozen encoder shows unchecked, with its state spelt out beside it.
       item.checkboxState = freeze === 'frozen' ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked;
@@ -84,7 +85,7 @@ export class ModelTree extends Disposable implements vscode.TreeDataProvider<Nod
     }
     const setting = snapshot.settings.find((candidate) => candidate.group === node.group)!;
     const item = new vscode.TreeItem(node.group, vscode.TreeItemCollapsibleState.None);
-    item.id = node.group;
+    item.id = `${snapshot.selectedPhase}:${node.group}`;
     item.description = `${countText(parameterCount(snapshot, node.group))} · ${rateText(setting)}`;
     item.checkboxState = setting.frozen ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked;
     const inherited = setting.learningRateFrom === 'alias' ? ` (from ${isHead(node.group) ? 'heads' : 'encoder'})` : '';
