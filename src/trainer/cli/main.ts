@@ -3,9 +3,6 @@
 // programs read stdout (JSON lines).
 
 import { ThawError, UsageError } from '../../core/errors';
-import { runEmbedCommand } from './embed-command';
-import { runInitModelCommand } from './init-model-command';
-import { runTrainCommand } from './train-command';
 import { experimentJsonSchema } from '../../core/experiment/experiment-json-schema';
 import { writeCrashLog } from '../train/crash-log';
 
@@ -15,13 +12,16 @@ Commands:
   init-model   write a model folder with seeded random weights (thaw init-model --help)
   embed        print sentence embeddings as JSON lines (thaw embed --help)
   train        run or resume a multi-task training experiment (thaw train --help)
+  runs         list and compare runs: thaw runs list [FOLDER...] [--json], thaw runs compare RUN... [--json]
   schema       print the experiment file's JSON Schema
 `;
 
+// Each command loads its own modules: `thaw runs` and `thaw schema` never load TensorFlow.js.
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
-  'init-model': runInitModelCommand,
-  embed: runEmbedCommand,
-  train: runTrainCommand,
+  'init-model': async (args) => (await import('./init-model-command.js')).runInitModelCommand(args),
+  embed: async (args) => (await import('./embed-command.js')).runEmbedCommand(args),
+  train: async (args) => (await import('./train-command.js')).runTrainCommand(args),
+  runs: async (args) => (await import('./runs-command.js')).runRunsCommand(args),
   schema: () => Promise.resolve(void process.stdout.write(`${JSON.stringify(experimentJsonSchema(), null, 2)}\n`)),
 };
 
