@@ -12,11 +12,18 @@ import { ExperimentSession } from './experiment/experiment-session';
 import { pickHeadToFreeze, pickPhase, pickScenario } from './model-view/freeze-commands';
 import { ModelTree } from './model-view/model-tree';
 import type { TrainingPanel } from './panel/training-panel';
+import type { ComparePanel } from './runs/compare-panel';
+import { runFoldersOf } from './runs/compare-state';
+import { RunsView } from './runs/runs-view';
 import type { TrainerProcess } from './training/trainer-process';
 import { TrainingController } from './training/training-controller';
 
-/** The panel's webview type (also in package.json); the panel's module loads on first use. */
+/** The panels' webview types (also in package.json); their modules load on first use. */
 const PANEL_VIEW_TYPE = 'thaw.panel';
+const COMPARE_VIEW_TYPE = 'thaw.compare';
+
+/** The run folders' summaries, metadata and comparisons load on first use, not during activation. */
+const runStore = () => import('./runs/run-store.js');
 
 export class ThawExtension extends Disposable {
   private readonly output = this.track(vscode.window.createOutputChannel('Thaw'));
@@ -26,14 +33,29 @@ export class ThawExtension extends Disposable {
   // Created on first use: activation loads only what the Model view needs.
   private trainer: TrainerProcess | undefined;
   private panel: TrainingPanel | undefined;
+  private compare: ComparePanel | undefined;
+  private readonly runsView: RunsView;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
     this.session = this.track(new ExperimentSession(context.workspaceState));
     this.tree = this.track(new ModelTree((change) => void this.edit(change)));
+    this.runsView = this.track(
+      new RunsView({
+        runsFolder: () => this.runsFolder(),
+        listRuns: async (folder) => (await runStore()).listRunSummaries(folder),
+        updateMetadata: async (folder, change) => (await runStore()).updateMetadata(folder, change),
+        liveRunFolder: () => (this.trainer?.running === true ? this.trainer.runFolder : undefined),
+        openRun: (run) => this.openRun(run.id, run.folder),
+        compareRuns: async (runs) => (await this.comparePanel()).show(runs.map((run) => run.folder)),
+        resumeRun: (run) => this.whenTrusted(() => this.controller.resume(run.folder)),
+        fineTuneFrom: (checkpoint) => this.whenTrusted(() => this.controller.startPhase('fine-tune', checkpoint)),
+      }),
+    );
     this.track(this.session.onDidChange(() => {
       this.tree.show(this.session.snapshot);
       this.panel?.sendSetup();
+      void this.runsView.follow();
     }));
     this.controller = new TrainingController(
       {
@@ -56,6 +78,11 @@ export class ThawExtension extends Disposable {
     this.track(
       vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel) => (await this.trainingPanel()).restore(panel),
+      }),
+    );
+    this.track(
+      vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state: unknown) => (await this.comparePanel()).restore(panel, runFoldersOf(state)),
       }),
     );
     // Reading the experiment and its model touches the disk; it must not delay activation.
@@ -140,6 +167,7 @@ export class ThawExtension extends Disposable {
       feedback.onExit(exit);
       // The run may have completed a phase: the views move on to the next one.
       void this.session.reload();
+      void this.runsView.refresh();
       writeE2eReport();
     }));
     return trainer;
@@ -214,6 +242,33 @@ export class ThawExtension extends Disposable {
     );
     this.panel = this.track(panel);
     return panel;
+  }
+
+  /** The runs folder the Runs view lists: the selected experiment's, else the setting's or the workspace's runs/. */
+  private runsFolder(): string | undefined {
+    const experiment = this.session.snapshot?.experiment;
+    if (experiment !== undefined) return this.session.runsFolder(experiment.output);
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    return this.session.runsFolderSetting() ?? (root === undefined ? undefined : path.join(root, 'runs'));
+  }
+
+  /** Shows a recorded run's curves and header in the training panel. */
+  private async openRun(runId: string, folder: string): Promise<void> {
+    const [panel, { runEvents }] = await Promise.all([this.trainingPanel(), import('./panel/panel-bridge.js')]);
+    panel.showRecordedRun(runId, await runEvents(folder));
+  }
+
+  private async comparePanel(): Promise<ComparePanel> {
+    if (this.compare !== undefined) return this.compare;
+    const [{ ComparePanel }, store] = await Promise.all([import('./runs/compare-panel.js'), runStore()]);
+    this.compare = this.track(
+      new ComparePanel(this.context.extensionUri, this.output, {
+        summarize: (folders) => store.summarizeFolders(folders),
+        compare: (summaries) => store.compareSummaries(summaries),
+        openRun: (run) => void this.openRun(run.id, run.folder),
+      }),
+    );
+    return this.compare;
   }
 
   /** Window reload or deactivation: resolves once the trainer (if any) has stopped. */

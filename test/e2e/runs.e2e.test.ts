@@ -92,11 +92,11 @@ test('click, shift+click, "Thaw: Compare Runs": a row per run and a series per r
   await runRows().nth(0).click();
   await runRows().nth(2).click({ modifiers: ['Shift'] });
   await runCommand(page, 'Thaw: Compare Runs');
-  const rows = compareFrame().locator('[data-run-id]');
+  const rows = compareFrame().locator('tr[data-run-id]');
   await waitUntil('a row per run', async () => (await rows.count()) === 3 || undefined, 60_000);
-  const ids = await rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-run-id')));
+  const ids = await Promise.all([0, 1, 2].map((index) => rows.nth(index).getAttribute('data-run-id')));
   assert.equal(new Set(ids).size, 3);
-  const chart = compareFrame().locator('[data-series]').first();
+  const chart = compareFrame().locator('#chart-loss-a');
   await waitUntil('one series per run', async () => Number(await chart.getAttribute('data-series')) === 3 || undefined, 30_000);
   await page.screenshot({ path: path.join(RESULTS, 'compare-3-runs.png') });
 });
@@ -135,7 +135,7 @@ test('a 10-run comparison reads well in light and dark themes', async () => {
   await runRows().nth(0).click();
   await runRows().nth(9).click({ modifiers: ['Shift'] });
   await runCommand(page, 'Thaw: Compare Runs');
-  await waitUntil('ten rows', async () => (await compareFrame().locator('[data-run-id]').count()) === 10 || undefined, 60_000);
+  await waitUntil('ten rows', async () => (await compareFrame().locator('tr[data-run-id]').count()) === 10 || undefined, 60_000);
   await new Promise((resolve) => setTimeout(resolve, 1000));
   await page.screenshot({ path: path.join(RESULTS, 'compare-10-runs-light.png'), fullPage: true });
   await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');

@@ -12,19 +12,13 @@ import { parseCompareWebviewToHost, type CompareHostToWebview, type CompareWebvi
 import type { RunSummary } from '../../protocol/run-summary';
 import { Disposable } from '../disposable';
 import { comparisonMessage, type ComparisonSources } from './comparison-message';
+import { runFoldersOf } from './compare-state';
 
 export const COMPARE_VIEW_TYPE = 'thaw.compare';
 
 export interface CompareSources extends ComparisonSources {
   /** Shows the run in the training panel (the webview's "open" on a row). */
   readonly openRun?: (run: RunSummary) => void;
-}
-
-/** What the webview keeps with vscode.setState: the host reads `runFolders` back after a reload. */
-function runFoldersOf(state: unknown): string[] {
-  if (typeof state !== 'object' || state === null) return [];
-  const folders = (state as { runFolders?: unknown }).runFolders;
-  return Array.isArray(folders) ? folders.filter((folder): folder is string => typeof folder === 'string') : [];
 }
 
 export class ComparePanel extends Disposable {
