@@ -23,9 +23,9 @@ import { checkPhaseLength } from './phase-schedule';
 import { engineThreads, provenanceOf } from './provenance';
 import { createRunFolder } from '../../core/runs/run-folder';
 import { copyRunModelFiles } from './run-model-files';
-import { markRunning } from './pid-file';
 import { planRun, type RunPlan } from './run-plan';
 import { Trainer, type RunStatus, type StopSignal } from './trainer';
+import { beginRunBookkeeping, endRunBookkeeping } from './run-bookkeeping';
 
 export interface TrainOptions {
   /** A new run of this experiment file... */
@@ -88,7 +88,6 @@ async function trainRun(options: TrainOptions, plan: RunPlan): Promise<TrainResu
   const optimizer = new AdamW();
   let runFolder: string | undefined;
   let started = false;
-  let running: (() => void) | undefined;
   let trainer: Trainer | undefined;
   let position: RunPosition | undefined;
   const startTime = performance.now();
@@ -111,7 +110,7 @@ async function trainRun(options: TrainOptions, plan: RunPlan): Promise<TrainResu
     const run = plan.resume !== undefined ? { id: plan.resume.record.firstStart?.runId ?? path.basename(plan.resume.folder), folder: plan.resume.folder } : await createRunFolder(experiment);
     runFolder = run.folder;
     options.sink.attachRunFolder(run.folder);
-    running = markRunning(run.folder);
+    await beginRunBookkeeping(run.folder);
     const modelFiles = await copyRunModelFiles(model.parts.sourceFolder, run.folder);
     const summaries = model.parameters.summaries();
     const recorded = plan.resume?.record.firstStart;
@@ -150,9 +149,9 @@ async function trainRun(options: TrainOptions, plan: RunPlan): Promise<TrainResu
     }
     throw failure;
   } finally {
-    running?.();
     optimizer.dispose();
     await model.dispose();
+    if (runFolder !== undefined) await endRunBookkeeping(runFolder);
   }
 }
 
