@@ -39,8 +39,11 @@ export async function summarizeRun(runFolder: string, options: SummarizeOptions 
   if (cached !== undefined && sameRunFiles(cached.stamp, stamp)) {
     if (cached.stamp.metadataMtimeMs === stamp.metadataMtimeMs) return withLiveStatus(folder, cached);
     // Only the metadata changed (a rename, a tag): overlay it, the events need no new read.
-    const { metadata } = await loadRunMetadata(folder);
-    const summary = { ...cached.summary, ...userFields(metadata, cached.experimentName, cached.summary.color) };
+    const { metadata, problem } = await loadRunMetadata(folder);
+    const rest = { ...cached.summary };
+    delete rest.problem;
+    const problems = joinProblems(problem, cached.eventsProblem);
+    const summary = { ...rest, ...userFields(metadata, cached.experimentName, cached.summary.color), ...(problems === undefined ? {} : { problem: problems }) };
     const refreshed = { ...cached, summary, stamp };
     await writeSummaryCache(folder, refreshed).catch(() => undefined);
     return withLiveStatus(folder, refreshed);
@@ -108,7 +111,8 @@ async function buildSummary(folder: string, colors: RunColors | undefined): Prom
   }
 
   const color = metadata.color ?? (await colorOf(folder, colors));
-  const problems = [metadataProblem, digest !== undefined && digest.unreadableLines > 0 ? `${digest.unreadableLines} unreadable line(s) of ${EVENTS_FILE} skipped` : undefined].filter((p) => p !== undefined);
+  const eventsProblem = digest !== undefined && digest.unreadableLines > 0 ? `${digest.unreadableLines} unreadable line(s) of ${EVENTS_FILE} skipped` : undefined;
+  const problems = joinProblems(metadataProblem, eventsProblem);
   const end = digest?.end;
   const status = end?.status ?? (alive ? 'running' : 'interrupted');
   // Parsed: a bug here shows as an error, not as a summary scripts cannot read; fields in schema order.
@@ -117,7 +121,7 @@ async function buildSummary(folder: string, colors: RunColors | undefined): Prom
     folder,
     ...userFields(metadata, experimentName, color ?? 0),
     status,
-    ...(problems.length > 0 ? { problem: problems.join('; ') } : {}),
+    ...(problems === undefined ? {} : { problem: problems }),
     ...definedOnly({
       startedAt: digest?.startedAt,
       endedAt: end !== undefined ? end.time : status === 'interrupted' ? digest?.lastEventAt : undefined,
@@ -135,12 +139,17 @@ async function buildSummary(folder: string, colors: RunColors | undefined): Prom
     tasks: digest?.tasks ?? {},
     sizeBytes: await folderBytes(folder, (name) => name.startsWith(RUN_SUMMARY_FILE)),
   } satisfies RunSummary);
-  return { summary, cache: { summary, experimentName, progress: digest?.position, resumableWhenInterrupted: digest?.hasCheckpoint === true } };
+  return { summary, cache: { summary, experimentName, ...(eventsProblem === undefined ? {} : { eventsProblem }), progress: digest?.position, resumableWhenInterrupted: digest?.hasCheckpoint === true } };
 }
 
 async function colorOf(folder: string, colors: RunColors | undefined): Promise<number | undefined> {
   const book = colors ?? (await RunColors.of(path.dirname(folder)));
   return book.colorFor(folder);
+}
+
+function joinProblems(...problems: (string | undefined)[]): string | undefined {
+  const present = problems.filter((problem) => problem !== undefined);
+  return present.length > 0 ? present.join('; ') : undefined;
 }
 
 function definedOnly<T extends Record<string, unknown>>(fields: T): Partial<T> {

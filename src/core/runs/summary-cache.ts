@@ -26,6 +26,7 @@ const SummaryCache = z.strictObject({
   summary: RunSummary,
   /** What the summary needs again when the metadata changes or the run's trainer is gone. */
   experimentName: z.string(),
+  eventsProblem: z.string().optional(),
   progress: RunSummary.shape.progress,
   resumableWhenInterrupted: z.boolean(),
 });
