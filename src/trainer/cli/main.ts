@@ -3,10 +3,6 @@
 // programs read stdout (JSON lines).
 
 import { ThawError, UsageError } from '../../core/errors';
-import { runEmbedCommand } from './embed-command';
-import { runInitModelCommand } from './init-model-command';
-import { runRunsCommand } from './runs-command';
-import { runTrainCommand } from './train-command';
 import { experimentJsonSchema } from '../../core/experiment/experiment-json-schema';
 import { writeCrashLog } from '../train/crash-log';
 
@@ -20,11 +16,12 @@ Commands:
   schema       print the experiment file's JSON Schema
 `;
 
+// Each command loads its own modules: `thaw runs` and `thaw schema` never load TensorFlow.js.
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
-  'init-model': runInitModelCommand,
-  embed: runEmbedCommand,
-  train: runTrainCommand,
-  runs: runRunsCommand,
+  'init-model': async (args) => (await import('./init-model-command.js')).runInitModelCommand(args),
+  embed: async (args) => (await import('./embed-command.js')).runEmbedCommand(args),
+  train: async (args) => (await import('./train-command.js')).runTrainCommand(args),
+  runs: async (args) => (await import('./runs-command.js')).runRunsCommand(args),
   schema: () => Promise.resolve(void process.stdout.write(`${JSON.stringify(experimentJsonSchema(), null, 2)}\n`)),
 };
 
