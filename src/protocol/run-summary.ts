@@ -27,11 +27,19 @@ export const RunSummary = z.strictObject({
   folder: z.string(),
   /** The user's rename, else the experiment's name. */
   name: z.string(),
+  /**
+   * `running`: no run-end after the last run-start and the pid in trainer.pid is alive;
+   * `interrupted`: no run-end and no live trainer; `completed`/`stopped`/`failed`: the last
+   * run-end; `damaged`: experiment.json or events.jsonl cannot be read, or not a run at all.
+   */
   status: z.enum(RUN_STATUSES),
   /** Why a run is `damaged` (or what else is wrong with it). */
   problem: z.string().optional(),
+  /** The first run-start (ISO time). */
   startedAt: z.string().optional(),
+  /** The last run-end; for an interrupted run, its last event. */
   endedAt: z.string().optional(),
+  /** Time trained, summed over the run and its resumes (not the wall time between them). */
   durationMs: z.number().min(0).optional(),
   /** Optimizer steps taken (a step repeated after a resume counts once). */
   steps: z.number().int().min(0),
@@ -42,20 +50,27 @@ export const RunSummary = z.strictObject({
   experimentFile: z.string().optional(),
   /** The run started from another run's checkpoint (Start Fine-tune, a fork in a sweep). */
   forkedFrom: z.strictObject({ run: z.string(), checkpoint: z.string() }).optional(),
-  /** `thaw train --resume` can continue it. */
+  /** `thaw train --resume` can continue it: stopped, failed with a resumable run-end, or interrupted after a checkpoint. */
   resumable: z.boolean(),
-  /** While running: where it is. */
+  /** Only while running: where it is (the step within the phase). */
   progress: z.strictObject({ phase: z.string(), step: z.number().int().min(0), totalSteps: z.number().int().min(0) }).optional(),
   tags: z.array(z.string()),
   notes: z.string(),
-  /** A stable color index for charts: given the first time the run is seen, kept in its metadata. */
+  /**
+   * A stable color index for charts: the first time the run is seen it gets the smallest index
+   * no other run of its runs folder holds, kept in its metadata. A damaged folder reads 0.
+   */
   color: z.number().int().min(0),
-  /** The resolved experiment flattened to dotted keys: `phases.warm-up.lr.task_a_head`. */
+  /**
+   * The resolved experiment flattened to dotted keys, phases keyed by name:
+   * `phases.warm-up.lr.task_a_head`, `phases.fine-tune.epochs`, `tasks.a.train`, `batchSize`.
+   * Arrays (`frozen`) are values. Group names hold dots: read keys, do not split them.
+   */
   config: z.record(z.string(), z.unknown()),
-  /** Trainable parameters of the run's last phase. */
+  /** Trainable parameters of the run's last phase: run-start's groups minus that phase's frozen ones. */
   trainableParameters: z.number().int().min(0).optional(),
   tasks: z.partialRecord(z.enum(['a', 'b']), TaskResult),
-  /** Bytes on disk (checkpoints included). */
+  /** Bytes of the folder's files (checkpoints included, summary.json not). */
   sizeBytes: z.number().int().min(0).optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
