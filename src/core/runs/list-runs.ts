@@ -27,7 +27,7 @@ export async function listRuns(runsFolders: string | readonly string[], options:
     seen.add(resolved);
     if (!existsSync(resolved)) throw new ThawError('runs folder does not exist', resolved);
     const folders = await runFoldersNewestFirst(resolved);
-    const colors = await RunColors.of(resolved);
+    const colors = new RunColors(resolved);
     summaries.push(...(await mapConcurrently(folders, (folder) => summarizeRun(folder, { ...options, colors }))));
   }
   return summaries.sort(newestFirst);

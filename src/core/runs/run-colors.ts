@@ -9,15 +9,25 @@ import { EXPERIMENT_FILE } from './run-folder';
 import { runFoldersNewestFirst } from './run-listing';
 import { loadRunMetadata, updateRunMetadata } from './run-metadata';
 
-/** The colors of one runs folder, read once; `colorFor` gives (and records) a run's. */
+/** The colors of one runs folder, read once (when a run first needs one); `colorFor` gives (and records) a run's. */
 export class RunColors {
-  private constructor(
-    private readonly held: Map<string, number>,
-    private readonly planned: Map<string, number>,
-  ) {}
+  private book: Promise<{ held: Map<string, number>; planned: Map<string, number> }> | undefined;
+
+  constructor(private readonly runsFolder: string) {}
+
+  /** The run's color; a run seen for the first time gets its planned one, kept in its metadata. */
+  async colorFor(runFolder: string): Promise<number | undefined> {
+    const { held, planned } = await (this.book ??= RunColors.read(this.runsFolder));
+    const key = path.resolve(runFolder);
+    const color = held.get(key) ?? planned.get(key);
+    if (color === undefined || held.has(key)) return color;
+    await updateRunMetadata(runFolder, { color });
+    held.set(key, color);
+    return color;
+  }
 
   /** Reads the colors the runs of `runsFolder` hold and plans colors for those without. */
-  static async of(runsFolder: string): Promise<RunColors> {
+  private static async read(runsFolder: string): Promise<{ held: Map<string, number>; planned: Map<string, number> }> {
     const folders = await runFoldersNewestFirst(runsFolder);
     const held = new Map<string, number>();
     for (const folder of folders) {
@@ -35,18 +45,6 @@ export class RunColors {
       planned.set(key, next);
       used.add(next);
     }
-    return new RunColors(held, planned);
-  }
-
-  /** The run's color; a run seen for the first time gets its planned one, kept in its metadata. */
-  async colorFor(runFolder: string): Promise<number | undefined> {
-    const key = path.resolve(runFolder);
-    const held = this.held.get(key);
-    if (held !== undefined) return held;
-    const planned = this.planned.get(key);
-    if (planned === undefined) return undefined;
-    await updateRunMetadata(runFolder, { color: planned });
-    this.held.set(key, planned);
-    return planned;
+    return { held, planned };
   }
 }

@@ -143,8 +143,7 @@ async function buildSummary(folder: string, colors: RunColors | undefined): Prom
 }
 
 async function colorOf(folder: string, colors: RunColors | undefined): Promise<number | undefined> {
-  const book = colors ?? (await RunColors.of(path.dirname(folder)));
-  return book.colorFor(folder);
+  return (colors ?? new RunColors(path.dirname(folder))).colorFor(folder);
 }
 
 function joinProblems(...problems: (string | undefined)[]): string | undefined {
