@@ -123,6 +123,8 @@ test('a run is running while its trainer lives, interrupted once it is SIGKILLed
   const run = startTraining(writeExperiment(workspace.folder, 'killed', model, { name: 'sweep', seed: 1, phases: phases(1e-2, 60), checkpointEverySteps: 3 }), (step) => step >= 8 && stepped());
   killed = await run.folder;
   await atStep8;
+  // Paused, so it cannot finish while it is listed; a stopped process is still alive.
+  run.child.kill('SIGSTOP');
   const running = byFolder(await listJson(runsFolder), killed);
   assert.equal(running.status, 'running');
   assert.equal(running.resumable, false);
@@ -145,6 +147,12 @@ test('runs list --json: each status, hidden entries skipped, newest first, metri
   mkdirSync(path.join(runsFolder, '.trash', 'old-run'), { recursive: true });
 
   const runs = await listJson(runsFolder);
+  const table = await thaw('runs', 'list', runsFolder);
+  assert.equal(table.code, 0, table.stderr);
+  const rows = table.stdout.trim().split('\n');
+  assert.match(rows[0], /^STATUS +ID +NAME +PHASES +STEPS +ACC A +ACC B +DURATION$/);
+  assert.match(rows[2], new RegExp(`^completed +${path.basename(finished[2])} +sweep +warm-up,fine-tune +12 +\\d+\\.\\d% +\\d+\\.\\d% +\\d+s$`));
+  assert.match(rows.at(-1)!, /^my-notes: not a run folder/);
   assert.deepEqual(runs.map((run) => run.folder).sort(), [...finished, killed, junk].sort(), 'the hidden .trash is not listed');
   assert.deepEqual(runs.slice(0, 4).map((run) => run.folder), [killed, ...[...finished].reverse()], 'newest first, the damaged folder after the runs');
   assert.deepEqual(runs.map((run) => run.status), ['interrupted', 'completed', 'completed', 'completed', 'damaged']);
