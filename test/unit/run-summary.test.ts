@@ -1,7 +1,8 @@
 // Run summaries from run folders on disk: status, steps, best and final, torn lines, the cache.
 
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { parseTrainerEvent, type TrainerEvent } from '../../src/protocol/trainer-events';
@@ -101,6 +102,11 @@ test('no run-end: running while the pid in trainer.pid lives (with progress), in
   assert.deepEqual(running.progress, { phase: 'warm-up', step: 3, totalSteps: 4 });
   assert.equal(running.resumable, false);
   assert.ok(!existsSync(path.join(folder, RUN_SUMMARY_FILE)), 'a running run is not cached');
+
+  // Written before the last boot: whatever process has that pid now is not its trainer.
+  const beforeBoot = new Date(Date.now() - os.uptime() * 1000 - 60_000);
+  utimesSync(path.join(folder, RUN_PID_FILE), beforeBoot, beforeBoot);
+  assert.equal((await summarizeRun(folder)).status, 'interrupted');
 
   await writeTrainerPid(folder, DEAD_PID);
   const interrupted = await summarizeRun(folder);
