@@ -10,6 +10,7 @@ import * as readline from 'node:readline';
 import { after, before, test } from 'node:test';
 import type { RunComparison, RunSummary } from '../../src/protocol/run-summary';
 import { RUN_PID_FILE, RUN_SUMMARY_FILE } from '../../src/core/runs/run-files';
+import { phaseEndCheckpoint } from '../../src/core/runs/run-listing';
 import { updateRunMetadata } from '../../src/core/runs/run-metadata';
 import { initBackend } from '../../src/trainer/backend/tensorflow';
 import { temporaryFolder } from '../helpers/tiny-model';
@@ -22,6 +23,8 @@ let environment: NodeJS.ProcessEnv;
 let model: string;
 /** The three finished runs (A, B, C), the killed one. */
 const finished: string[] = [];
+/** Their experiment files. */
+const files: string[] = [];
 let killed: string;
 
 interface Result {
@@ -82,7 +85,8 @@ before(async () => {
     [1, 5e-3],
   ];
   for (const [index, [seed, rate]] of settings.entries()) {
-    const run = startTraining(writeExperiment(workspace.folder, `run-${index}`, model, { name: 'sweep', seed, phases: phases(rate), checkpointEverySteps: 0 }));
+    files.push(writeExperiment(workspace.folder, `run-${index}`, model, { name: 'sweep', seed, phases: phases(rate), checkpointEverySteps: 0 }));
+    const run = startTraining(files[index]);
     assert.equal(await run.exited, 0, run.stderr());
     finished.push(await run.folder);
   }
@@ -169,6 +173,8 @@ test('runs list --json: each status, hidden entries skipped, newest first, metri
     assert.equal(run.steps, expected.steps);
     assert.deepEqual(run.phases, ['warm-up', 'fine-tune']);
     assert.equal(run.name, 'sweep');
+    assert.equal(run.experimentFile, files[finished.indexOf(folder)]);
+    assert.equal(run.forkedFrom, undefined);
     assert.equal(run.resumable, false);
     assert.ok(run.trainableParameters! > 0 && run.sizeBytes! > 0 && run.durationMs! > 0);
     assert.equal(run.config['phases.fine-tune.lr.encoder'], 1e-4);
@@ -249,4 +255,21 @@ test('command-line errors: one line, exit 2 for usage and 1 for a missing folder
   assert.equal(damaged.code, 1);
   assert.match(damaged.stderr, /cannot be compared/);
   assert.equal((await thaw('runs', 'bogus')).code, 2);
+});
+
+test('a fork (thaw train FILE --phase fine-tune --from CHECKPOINT) names the run it came from', async () => {
+  const warmUp = phaseEndCheckpoint(finished[0], 0, 'warm-up');
+  assert.ok(existsSync(warmUp), 'the warm-up checkpoint is kept');
+  const child = spawn(process.execPath, [CLI, 'train', files[0], '--phase', 'fine-tune', '--from', warmUp, '--json'], { env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  assert.equal(await new Promise((resolve) => child.on('exit', resolve)), 0);
+  const start = stdout.split('\n').filter((line) => line.includes('"run-start"')).map((line) => JSON.parse(line) as { runFolder: string; forkedFrom: { run: string; checkpoint: string } })[0];
+  const run = byFolder(await listJson(runsFolder), start.runFolder);
+  assert.equal(run.status, 'completed');
+  assert.deepEqual(run.forkedFrom, start.forkedFrom);
+  assert.equal(path.resolve(run.forkedFrom.run), finished[0]);
+  assert.deepEqual(run.phases, ['fine-tune']);
+  assert.equal(run.experimentFile, files[0]);
+  assert.equal(run.steps, 6, 'the fork ran the fine-tune only');
 });
