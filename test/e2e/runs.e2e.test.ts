@@ -45,7 +45,8 @@ function train(args: string[], killAfterSteps?: number): Promise<string> {
 }
 
 const seedExperiment = (seed: number) => {
-  const text = readFileSync(experimentFile, 'utf8').replace(/"seed": \d+/, `"seed": ${seed}`);
+  // The same experiment with another seed and name: runs that differ in exactly those keys.
+  const text = readFileSync(experimentFile, 'utf8').replace('"name": "runs"', `"name": "seed ${seed}", "seed": ${seed}`);
   const file = path.join(workspace, `seed-${seed}.thaw.json`);
   writeFileSync(file, text);
   return file;
@@ -94,6 +95,7 @@ test('click, shift+click, "Thaw: Compare Runs": a row per run and a series per r
   await runCommand(page, 'Thaw: Compare Runs');
   const rows = compareFrame().locator('tr[data-run-id]');
   await waitUntil('a row per run', async () => (await rows.count()) === 3 || undefined, 60_000);
+  assert.match((await compareFrame().locator('#table-count').textContent()) ?? '', /[1-9]\d* config keys? differs?/, 'the seeds differ');
   const ids = await Promise.all([0, 1, 2].map((index) => rows.nth(index).getAttribute('data-run-id')));
   assert.equal(new Set(ids).size, 3);
   const chart = compareFrame().locator('#chart-loss-a');
@@ -115,7 +117,8 @@ test('a rename survives a window reload', async () => {
 });
 
 test('Resume on an interrupted run finishes it', async () => {
-  const killed = await train([seedExperiment(4)], 5);
+  // Killed in the fine-tune, after the warm-up's checkpoint: an interrupted run that can resume.
+  const killed = await train([seedExperiment(4)], 15);
   await waitUntil('the interrupted run in the view', async () => (await runRows().count()) === 4 || undefined, 60_000);
   // Newest first: the interrupted run is the top row.
   await waitUntil('the top row to read interrupted', async () => /interrupted|warm-up/.test((await runRows().first().textContent()) ?? '') || undefined);

@@ -117,7 +117,8 @@ export class RunsView extends Disposable {
 
   private async resume(run: RunSummary): Promise<void> {
     if (!run.resumable || run.status === 'running') {
-      void vscode.window.showInformationMessage(`Thaw: ${run.name} is ${run.status}; only stopped, interrupted or resumable failed runs can be resumed.`);
+      const why = run.status === 'interrupted' ? 'it was interrupted before its first checkpoint; start it again instead' : `it is ${run.status}; only stopped, interrupted or resumable failed runs can be resumed`;
+      void vscode.window.showInformationMessage(`Thaw: ${run.name} cannot be resumed: ${why}.`);
       return;
     }
     await this.host.resumeRun(run);
