@@ -140,9 +140,17 @@ test('a 10-run comparison reads well in light and dark themes', async () => {
   await runCommand(page, 'Thaw: Compare Runs');
   await waitUntil('ten rows', async () => (await compareFrame().locator('tr[data-run-id]').count()) === 10 || undefined, 60_000);
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  await page.screenshot({ path: path.join(RESULTS, 'compare-10-runs-light.png'), fullPage: true });
+  const charts = compareFrame().locator('#chart-accuracy-a');
+  const shoot = async (theme: string) => {
+    await compareFrame().locator('#compare-table').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(RESULTS, `compare-10-runs-${theme}.png`) });
+    await charts.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(RESULTS, `compare-10-runs-${theme}-charts.png`) });
+  };
+  await shoot('light');
   await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  await page.screenshot({ path: path.join(RESULTS, 'compare-10-runs-dark.png'), fullPage: true });
+  await shoot('dark');
+  assert.equal(Number(await charts.getAttribute('data-series')), 10, 'a series per run');
   assert.equal(made.length, 6);
 });
