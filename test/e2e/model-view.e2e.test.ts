@@ -40,8 +40,9 @@ after(async () => {
   home.cleanup();
 });
 
+/** This suite's trainers (their command lines name its workspace): other suites' are left alone. */
 function trainerProcesses(): string[] {
-  return execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes('cli/main.js train'));
+  return execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes('cli/main.js train') && line.includes(home.folder));
 }
 
 function treeRow(label: string) {
