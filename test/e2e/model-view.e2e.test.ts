@@ -40,8 +40,9 @@ after(async () => {
   home.cleanup();
 });
 
+/** This suite's trainers (their command lines name its workspace): other suites' are left alone. */
 function trainerProcesses(): string[] {
-  return execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes('cli/main.js train'));
+  return execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes('cli/main.js train') && line.includes(home.folder));
 }
 
 function treeRow(label: string) {
@@ -63,7 +64,7 @@ test('the Model view shows the file\'s warm-up as written; the host never loads 
   await page.locator('.activitybar .action-item [aria-label="Thaw"]').first().click({ timeout: 60_000 });
   await treeRow('task_b_head').waitFor({ timeout: 60_000 });
   await viewShowsPhase('warm-up');
-  assert.equal(await checkbox('encoder').getAttribute('aria-checked'), 'true', 'the encoder is frozen in the warm-up');
+  await waitUntil('the encoder frozen in the warm-up', async () => (await checkbox('encoder').getAttribute('aria-checked')) === 'true' || undefined, 30_000);
   assert.equal(await checkbox('layer.1').getAttribute('aria-checked'), 'true');
   assert.equal(await checkbox('task_a_head').getAttribute('aria-checked'), 'false');
   assert.match((await treeRow('task_a_head').textContent()) ?? '', /lr 0\.0123/);
@@ -103,7 +104,9 @@ test('palette "Start Warm-up Phase", nothing touched, trains the file\'s warm-up
 });
 
 test('ticking layer.0 in the tree writes it into the fine-tune phase of the file, comments kept', async () => {
-  assert.equal(await checkbox('layer.0').getAttribute('aria-checked'), 'false', 'the fine-tune thaws the encoder');
+  // The view's rows follow the message a moment later: the fine-tune thaws the encoder.
+  await waitUntil('the rows of the fine-tune', async () => (await checkbox('layer.0').getAttribute('aria-checked')) === 'false' || undefined, 30_000);
+  assert.match((await treeRow('task_a_head').textContent()) ?? '', /lr 1e-3/);
   await checkbox('layer.0').click();
   await waitUntil('layer.0 checked', async () => (await checkbox('layer.0').getAttribute('aria-checked')) === 'true' || undefined);
   const phase = await waitUntil('the file to hold layer.0', () => filePhase('fine-tune').frozen?.includes('layer.0') && filePhase('fine-tune'));

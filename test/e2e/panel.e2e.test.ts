@@ -57,7 +57,7 @@ test('the panel shows the file\'s warm-up: 0.0123 and a frozen encoder; invalid 
   await runCommand(page, 'Thaw: Open Training Panel');
   const row = panelFrame().locator('[data-group="task_a_head"]');
   await row.waitFor({ timeout: 60_000 });
-  await waitUntil('0.0123 in the field', async () => (await row.locator('.lr input').inputValue()) === '0.0123' || undefined, 10_000);
+  await waitUntil('0.0123 in the field', async () => (await row.locator('.lr input').inputValue()) === '0.0123' || undefined, 30_000);
   const encoderBox = panelFrame().locator('[data-group="layer.0"] .freeze');
   assert.ok((await encoderBox.getAttribute('aria-checked')) === 'true' || (await encoderBox.getAttribute('current-checked')) === 'true', 'layer.0 is frozen in the warm-up');
   assert.equal(await panelFrame().locator('#phase-picker').evaluate((element) => (element as unknown as { value: string }).value), 'warm-up');
@@ -65,26 +65,26 @@ test('the panel shows the file\'s warm-up: 0.0123 and a frozen encoder; invalid 
   const start = panelFrame().locator('#start-phase');
   for (const bad of ['-1', 'abc']) {
     await setLearningRate('task_a_head', bad);
-    await waitUntil(`"${bad}" marked invalid`, async () => (await row.locator('.lr').getAttribute('aria-invalid')) === 'true' || undefined, 10_000);
-    await waitUntil('Start disabled', async () => (await start.getAttribute('disabled')) !== null || undefined, 10_000);
+    await waitUntil(`"${bad}" marked invalid`, async () => (await row.locator('.lr').getAttribute('aria-invalid')) === 'true' || undefined, 30_000);
+    await waitUntil('Start disabled', async () => (await start.getAttribute('disabled')) !== null || undefined, 30_000);
   }
   await setLearningRate('task_a_head', '5e-4');
-  await waitUntil('Start enabled again', async () => (await start.getAttribute('disabled')) === null || undefined, 10_000);
-  await waitUntil('5e-4 written into the file\'s warm-up', () => warmUpInFile().lr?.task_a_head === 5e-4 || undefined, 10_000);
+  await waitUntil('Start enabled again', async () => (await start.getAttribute('disabled')) === null || undefined, 30_000);
+  await waitUntil('5e-4 written into the file\'s warm-up', () => warmUpInFile().lr?.task_a_head === 5e-4 || undefined, 30_000);
   assert.ok(readFileSync(experimentFile, 'utf8').includes(E2E_COMMENT), 'the comment is still there');
 });
 
 test('a box cleared in the panel shows in the Model view and the file, and one clicked in the tree shows in the panel', async () => {
   await panelFrame().locator('[data-group="layer.0"] .freeze').click();
-  await waitUntil('the tree to follow the panel', async () => (await treeCheckbox('layer.0').getAttribute('aria-checked')) === 'false' || undefined, 10_000);
+  await waitUntil('the tree to follow the panel', async () => (await treeCheckbox('layer.0').getAttribute('aria-checked')) === 'false' || undefined, 30_000);
   const phase = await waitUntil('the file to follow', () => !warmUpInFile().frozen?.includes('encoder') && warmUpInFile());
   assert.deepEqual(phase.frozen, ['embeddings', 'layer.1']);
   assert.equal(phase.lr?.['layer.0'], 2e-5, 'a thawed group without a rate gets the recipe default');
   await treeCheckbox('task_b_head').click();
   const panelBox = panelFrame().locator('[data-group="task_b_head"] .freeze');
-  await waitUntil('the panel to follow the tree', async () => ((await panelBox.getAttribute('aria-checked')) === 'true' || (await panelBox.getAttribute('current-checked')) === 'true') || undefined, 10_000);
+  await waitUntil('the panel to follow the tree', async () => ((await panelBox.getAttribute('aria-checked')) === 'true' || (await panelBox.getAttribute('current-checked')) === 'true') || undefined, 30_000);
   await treeCheckbox('task_b_head').click();
-  await waitUntil('and back', async () => ((await panelBox.getAttribute('aria-checked')) === 'false' || (await panelBox.getAttribute('current-checked')) === 'false') || undefined, 10_000);
+  await waitUntil('and back', async () => ((await panelBox.getAttribute('aria-checked')) === 'false' || (await panelBox.getAttribute('current-checked')) === 'false') || undefined, 30_000);
 });
 
 test('Start Warm-up Phase from the panel: the run carries its values, the charts fill for both tasks', async () => {
