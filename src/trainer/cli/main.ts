@@ -5,6 +5,7 @@
 import { ThawError, UsageError } from '../../core/errors';
 import { runEmbedCommand } from './embed-command';
 import { runInitModelCommand } from './init-model-command';
+import { runSweepCommand } from './sweep-command';
 import { runTrainCommand } from './train-command';
 import { experimentJsonSchema } from '../../core/experiment/experiment-json-schema';
 import { writeCrashLog } from '../train/crash-log';
@@ -15,6 +16,7 @@ Commands:
   init-model   write a model folder with seeded random weights (thaw init-model --help)
   embed        print sentence embeddings as JSON lines (thaw embed --help)
   train        run or resume a multi-task training experiment (thaw train --help)
+  sweep        run an experiment's variants or its freezing scenarios, and report them (thaw sweep --help)
   schema       print the experiment file's JSON Schema
 `;
 
@@ -22,6 +24,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   'init-model': runInitModelCommand,
   embed: runEmbedCommand,
   train: runTrainCommand,
+  sweep: runSweepCommand,
   schema: () => Promise.resolve(void process.stdout.write(`${JSON.stringify(experimentJsonSchema(), null, 2)}\n`)),
 };
 
