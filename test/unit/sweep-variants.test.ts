@@ -10,7 +10,7 @@ import { sweepVariants } from '../../src/core/sweeps/sweep-variants';
 const FILE = '/work/x.thaw.json';
 const BASE = {
   model: '/models/tiny',
-  tasks: { a: { name: 'questions', train: '/data/a.csv' } },
+  tasks: { a: { name: 'questions', train: '/data/a.csv' }, b: { name: 'sentiment', train: '/data/b.csv' } },
   phases: [
     { name: 'warm-up', epochs: 2, frozen: ['encoder'], lr: { heads: 1e-2 } },
     { name: 'fine-tune', epochs: 1, lr: { encoder: 2e-5, heads: 1e-3 } },
@@ -103,4 +103,9 @@ test('groups: runs that differ only by the group-by keys; n, mean, sample std, m
   assert.equal(first.pValues, undefined);
   assert.ok(Math.abs(second.pValues!.a!.accuracy! - 0.01187510911723981) < 1e-10, 'the scipy case above');
   assert.equal(groupRuns(runs.slice(0, 4), ['seed']).groups[1].pValues, undefined, 'no p-value for a group of one');
+});
+
+test('with one task there is no freeze-head scenario (it would freeze the only head, or one that does not exist)', () => {
+  const variants = sweepVariants(experiment({ tasks: { a: { name: 'questions', train: '/data/a.csv' } } }), { scenarios: true });
+  assert.deepEqual(variants.map((variant) => variant.keys.scenario), ['freeze-all', 'freeze-encoder', 'recipe']);
 });

@@ -16,9 +16,14 @@ export interface Scenario {
   readonly recipeFrozenHead?: 'a' | 'b';
 }
 
-/** The scenarios, in report order; the recipe with a frozen head only when the file sets one. */
-export function sweepScenarios(experiment: Pick<ResolvedExperiment, 'recipeFrozenHead'>): Scenario[] {
-  const scenarios: Scenario[] = (['freeze-all', 'freeze-encoder', 'freeze-head-a', 'freeze-head-b', 'recipe'] as const).map((preset) => ({ name: preset, preset }));
+/**
+ * The scenarios, in report order; the recipe with a frozen head only when the file sets one.
+ * Freezing one head needs both tasks: with one, nothing or everything would be frozen twice.
+ */
+export function sweepScenarios(experiment: Pick<ResolvedExperiment, 'recipeFrozenHead' | 'tasks'>): Scenario[] {
+  const bothTasks = experiment.tasks.a !== undefined && experiment.tasks.b !== undefined;
+  const presets = (['freeze-all', 'freeze-encoder', 'freeze-head-a', 'freeze-head-b', 'recipe'] as const).filter((preset) => bothTasks || !preset.startsWith('freeze-head-'));
+  const scenarios: Scenario[] = presets.map((preset) => ({ name: preset, preset }));
   const head = experiment.recipeFrozenHead;
   if (head !== undefined) scenarios.push({ name: `recipe+freeze-head-${head}`, preset: 'recipe', recipeFrozenHead: head });
   return scenarios;
