@@ -5,7 +5,6 @@
 import { ThawError, UsageError } from '../../core/errors';
 import { runEmbedCommand } from './embed-command';
 import { runInitModelCommand } from './init-model-command';
-import { runSweepCommand } from './sweep-command';
 import { runTrainCommand } from './train-command';
 import { experimentJsonSchema } from '../../core/experiment/experiment-json-schema';
 import { writeCrashLog } from '../train/crash-log';
@@ -24,7 +23,9 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   'init-model': runInitModelCommand,
   embed: runEmbedCommand,
   train: runTrainCommand,
-  sweep: runSweepCommand,
+  // `thaw sweep report` reads files only: it does not load the engine.
+  sweep: async (args) =>
+    args[0] === 'report' ? (await import('./sweep-report-command.js')).runSweepReportCommand(args.slice(1)) : (await import('./sweep-command.js')).runSweepCommand(args),
   schema: () => Promise.resolve(void process.stdout.write(`${JSON.stringify(experimentJsonSchema(), null, 2)}\n`)),
 };
 
