@@ -7,14 +7,30 @@ import { z } from 'zod';
 const count = z.number().int().min(0);
 const base = { time: z.iso.datetime(), sweepId: z.string() };
 
+const PlannedRun = z.strictObject({ id: z.string(), parent: z.string().optional(), phases: z.array(z.string()), steps: count, status: z.string() });
+const PlannedVariant = z.strictObject({ label: z.string(), keys: z.record(z.string(), z.unknown()), run: z.string() });
+
 export const SweepEvent = z.discriminatedUnion('type', [
+  z.strictObject({
+    ...base,
+    type: z.literal('sweep-plan'),
+    /** Where the manifest is (or, with --dry-run, would be) written. */
+    manifest: z.string(),
+    variants: z.array(PlannedVariant),
+    runs: z.array(PlannedRun),
+    /** Steps of all runs, and what they would be if no variant shared a prefix. */
+    totalSteps: count,
+    unsharedSteps: count,
+    /** The preview as thaw sweep prints it on stderr. */
+    preview: z.string(),
+  }),
   z.strictObject({
     ...base,
     type: z.literal('sweep-start'),
     /** The manifest file: runs/.sweeps/<id>.json. */
     manifest: z.string(),
-    variants: z.array(z.strictObject({ label: z.string(), keys: z.record(z.string(), z.unknown()), run: z.string() })),
-    runs: z.array(z.strictObject({ id: z.string(), parent: z.string().optional(), phases: z.array(z.string()), steps: count, status: z.string() })),
+    variants: z.array(PlannedVariant),
+    runs: z.array(PlannedRun),
     totalSteps: count,
     resumed: z.boolean(),
   }),

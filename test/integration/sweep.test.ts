@@ -122,6 +122,10 @@ test('a grid of three fine-tune encoder rates runs ONE warm-up; each branch star
     assert.deepEqual(fineTune[0].groupHashes, warmUpEnd.groupHashes, "the fine-tune starts where the warm-up ended");
     assert.equal(fineTune[0].learningRates['layer.0'], RATES[index]);
   });
+  const plan = sweep.sweepEvents[0];
+  assert.ok(plan.type === 'sweep-plan', 'the plan comes first');
+  assert.deepEqual([plan.totalSteps, plan.unsharedSteps, plan.runs.length], [6 + 3 * 12, 3 * (6 + 12), 4]);
+  assert.equal(sweep.sweepEvents[1].type, 'sweep-start');
   const progress = sweep.sweepEvents.filter((event) => event.type === 'sweep-progress');
   assert.ok(progress.length > 0 && progress.at(-1)!.type === 'sweep-progress');
   const last = progress.at(-1)!;

@@ -5,6 +5,7 @@ import type { Phase } from '../../core/experiment/experiment-schema';
 import { findManifest, readManifest, type SweepManifest } from '../../core/sweeps/sweep-manifest';
 import { formatScenarioReport } from '../../core/sweeps/scenario-report';
 import { sweepScenarioReport, taskNames } from '../../core/sweeps/sweep-results';
+import { parseSweepEvent, type SweepEvent } from '../../protocol/sweep-events';
 import { parseHostToTrainer } from '../../protocol/trainer-events';
 import { planSweep } from '../sweep/plan-sweep';
 import { runSweep } from '../sweep/run-sweep';
@@ -24,8 +25,8 @@ the file sets it), combined with the grid and seeds when the file has them. Vari
 on their first phases share one run of them; each continues from its checkpoint.
 Before it starts, the plan is printed (each variant's phases, the runs, the steps); --dry-run
 stops there. The sweep's manifest is <output>/.sweeps/<id>.json. Progress goes to stderr;
---json prints every trainer event and sweep event (sweep-start, sweep-progress, sweep-run-end,
-sweep-end) as JSON lines on stdout.
+--json prints every trainer event and sweep event (sweep-plan, sweep-start, sweep-progress,
+sweep-run-end, sweep-end) as JSON lines on stdout.
 
 SIGTERM, or {"type":"stop"} over IPC, finishes the current step, checkpoints and exits 0;
 --resume skips the finished runs and resumes the interrupted one. --runs is where to look for
@@ -68,7 +69,9 @@ export async function runSweepCommand(args: string[]): Promise<void> {
     if (manifest.status === 'completed') throw new ThawError('this sweep has completed; nothing to resume', manifestFile);
   } else {
     ({ manifest, manifestFile } = await planSweep(positionals[0], { scenarios: values.scenarios ?? false }));
-    line.done(describePlan(manifest));
+    const preview = describePlan(manifest);
+    line.done(preview);
+    if (values.json) process.stdout.write(`${JSON.stringify(planEvent(manifest, manifestFile, preview))}\n`);
     if (values['dry-run']) return;
   }
   const stop = listenForStop();
@@ -99,6 +102,35 @@ function describePhase(phase: Phase): string {
   return `${phase.name} (${length}; frozen: ${phase.frozen.join(', ') || 'nothing'}${phase.evaluateOnly ? '; evaluate only' : `; lr ${rates || '-'}`})`;
 }
 
+function planEvent(manifest: SweepManifest, manifestFile: string, preview: string): SweepEvent {
+  const parsed = parseSweepEvent({
+    type: 'sweep-plan',
+    time: new Date().toISOString(),
+    sweepId: manifest.id,
+    manifest: manifestFile,
+    variants: manifest.variants,
+    runs: manifest.runs.map((run) => ({ id: run.id, ...(run.parent === undefined ? {} : { parent: run.parent }), phases: run.phases, steps: run.steps, status: run.status })),
+    totalSteps: manifest.runs.reduce((sum, run) => sum + run.steps, 0),
+    unsharedSteps: unsharedSteps(manifest),
+    preview,
+  });
+  if (!parsed.ok) throw new Error(`sweep bug: invalid sweep-plan event: ${parsed.error}`);
+  return parsed.value;
+}
+
+/** Steps if every variant ran all its phases alone. */
+function unsharedSteps(manifest: SweepManifest): number {
+  return manifest.variants.reduce((sum, variant) => {
+    let steps = 0;
+    for (let id: string | undefined = variant.run; id !== undefined; ) {
+      const entry = manifest.runs.find((run) => run.id === id)!;
+      steps += entry.steps;
+      id = entry.parent;
+    }
+    return sum + steps;
+  }, 0);
+}
+
 /** The preview before a sweep starts: each variant's resolved phases, its runs, and its size. */
 export function describePlan(manifest: SweepManifest): string {
   const lines = [`thaw sweep: ${manifest.id}: ${manifest.variants.length} variant${manifest.variants.length === 1 ? '' : 's'} of ${manifest.experimentFile}`];
@@ -119,15 +151,7 @@ export function describePlan(manifest: SweepManifest): string {
     lines.push(`  ${run.id}${run.parent === undefined ? '' : ` continues ${run.parent}`}: ${run.phases.join(', ')}, ${run.steps} steps${shared}`);
   }
   const total = manifest.runs.reduce((sum, run) => sum + run.steps, 0);
-  const unshared = manifest.variants.reduce((sum, variant) => {
-    let steps = 0;
-    for (let id: string | undefined = variant.run; id !== undefined; ) {
-      const entry = manifest.runs.find((run) => run.id === id)!;
-      steps += entry.steps;
-      id = entry.parent;
-    }
-    return sum + steps;
-  }, 0);
+  const unshared = unsharedSteps(manifest);
   lines.push(`size: ${manifest.variants.length} variants, ${total} steps in ${manifest.runs.length} runs (${unshared} steps if every variant ran alone)`);
   return lines.join('\n');
 }

@@ -26,6 +26,8 @@ export class SweepProgress {
 
   sweep(event: SweepEvent): void {
     switch (event.type) {
+      case 'sweep-plan':
+        break; // printed before the sweep starts, as the preview
       case 'sweep-start':
         this.line.done(`thaw sweep: ${event.sweepId}${event.resumed ? ' (resumed)' : ''}: ${event.variants.length} variants in ${event.runs.length} runs, ${event.totalSteps} steps; manifest ${event.manifest}`);
         break;
