@@ -14,7 +14,7 @@ import { ProgressLine } from './progress-line';
 import { runSweepReportCommand } from './sweep-report-command';
 import { SweepProgress } from './sweep-progress';
 
-const HELP = `Usage: thaw sweep EXPERIMENT [--scenarios] [--json] [--dry-run]
+const HELP = `Usage: thaw sweep EXPERIMENT [--scenarios] [--output FOLDER] [--json] [--dry-run]
        thaw sweep --resume SWEEP_ID|MANIFEST [--runs FOLDER] [--json]
        thaw sweep report SWEEP_ID|MANIFEST [--group-by KEY,...] [--baseline LABEL] [--runs FOLDER] [--json]
 
@@ -24,7 +24,8 @@ freeze-encoder, freeze-head-a, freeze-head-b, recipe, and recipe with recipeFroz
 the file sets it), combined with the grid and seeds when the file has them. Variants that agree
 on their first phases share one run of them; each continues from its checkpoint.
 Before it starts, the plan is printed (each variant's phases, the runs, the steps); --dry-run
-stops there. The sweep's manifest is <output>/.sweeps/<id>.json. Progress goes to stderr;
+stops there. --output puts the runs elsewhere than the file's "output". The sweep's manifest
+is <output>/.sweeps/<id>.json. Progress goes to stderr;
 --json prints every trainer event and sweep event (sweep-plan, sweep-start, sweep-progress,
 sweep-run-end, sweep-end) as JSON lines on stdout.
 
@@ -47,6 +48,7 @@ export async function runSweepCommand(args: string[]): Promise<void> {
       scenarios: { type: 'boolean' },
       resume: { type: 'string' },
       runs: { type: 'string' },
+      output: { type: 'string' },
       json: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -59,7 +61,7 @@ export async function runSweepCommand(args: string[]): Promise<void> {
   if ((positionals.length === 1) === (values.resume !== undefined) || positionals.length > 1) {
     throw new UsageError(`give one EXPERIMENT file or --resume SWEEP\n\n${HELP}`);
   }
-  if (values.resume !== undefined && (values.scenarios || values['dry-run'])) throw new UsageError('--resume continues a sweep as it was planned; it takes no --scenarios or --dry-run');
+  if (values.resume !== undefined && (values.scenarios || values['dry-run'] || values.output !== undefined)) throw new UsageError('--resume continues a sweep as it was planned; it takes no --scenarios, --output or --dry-run');
   const line = new ProgressLine();
   let manifest: SweepManifest;
   let manifestFile: string;
@@ -68,7 +70,7 @@ export async function runSweepCommand(args: string[]): Promise<void> {
     manifest = await readManifest(manifestFile);
     if (manifest.status === 'completed') throw new ThawError('this sweep has completed; nothing to resume', manifestFile);
   } else {
-    ({ manifest, manifestFile } = await planSweep(positionals[0], { scenarios: values.scenarios ?? false }));
+    ({ manifest, manifestFile } = await planSweep(positionals[0], { scenarios: values.scenarios ?? false, output: values.output }));
     const preview = describePlan(manifest);
     line.done(preview);
     if (values.json) process.stdout.write(`${JSON.stringify(planEvent(manifest, manifestFile, preview))}\n`);

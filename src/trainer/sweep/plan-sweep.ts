@@ -1,7 +1,7 @@
 // A new sweep, planned and recorded before anything trains: its variants, the runs that make
 // them (shared prefixes once), each run's steps, and the manifest under runs/.sweeps/.
 
-import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
 import { checkOutputFolder } from '../../core/experiment/experiment-checks';
 import { loadExperiment, type ResolvedExperiment } from '../../core/experiment/load-experiment';
 import { manifestPath, newSweepId, type SweepManifest } from '../../core/sweeps/sweep-manifest';
@@ -25,14 +25,15 @@ function recorded(experiment: ResolvedExperiment): Record<string, unknown> {
  *
  * @example const { manifest } = await planSweep('demo.thaw.json', { scenarios: true })
  */
-export async function planSweep(experimentFile: string, options: { readonly scenarios?: boolean; readonly now?: Date } = {}): Promise<PlannedSweep> {
-  const experiment = await loadExperiment(experimentFile);
+export async function planSweep(experimentFile: string, options: { readonly scenarios?: boolean; readonly output?: string; readonly now?: Date } = {}): Promise<PlannedSweep> {
+  const loaded = await loadExperiment(experimentFile);
+  // --output (the editor's thaw.runsFolder setting): the runs and the manifest go there.
+  const experiment = options.output === undefined ? loaded : { ...loaded, output: path.resolve(options.output) };
   const variants = sweepVariants(experiment, options);
   checkOutputFolder(experiment);
   const sizes = await datasetSizes(experiment);
   const segments = planSegments(variants);
   const id = newSweepId(experiment.output, experiment.name, options.now);
-  mkdirSync(experiment.output, { recursive: true });
   const manifest: SweepManifest = {
     version: 1,
     id,
