@@ -3,6 +3,9 @@
 // fine-tune (encoder unfrozen at a smaller LR). The model is paraphrase-MiniLM-L6-v2 from the
 // hub when the hub is reachable; offline, a model of the same shape with random weights, and
 // the demo says so.
+//
+// `npm run demo -- --scenarios` runs the freezing scenarios side by side instead (thaw sweep
+// --scenarios, with the recipe's frozen-head phase for task A) and prints the scenario report.
 
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -12,6 +15,12 @@ import { messageOf } from '../src/core/errors';
 import { MINILM_SHAPE, generateModelFolder } from '../src/trainer/init/generate-model-folder';
 import { fetchHubModel } from '../src/trainer/model/hub';
 import type { TrainerEvent } from '../src/protocol/trainer-events';
+import { formatScenarioReport } from '../src/core/sweeps/scenario-report';
+import { sweepScenarioReport, taskNames } from '../src/core/sweeps/sweep-results';
+import { describePlan } from '../src/trainer/cli/sweep-command';
+import { SweepProgress } from '../src/trainer/cli/sweep-progress';
+import { planSweep } from '../src/trainer/sweep/plan-sweep';
+import { runSweep } from '../src/trainer/sweep/run-sweep';
 import { EventSink } from '../src/trainer/train/event-sink';
 import { runTraining } from '../src/trainer/train/run-training';
 
@@ -48,7 +57,9 @@ async function main(): Promise<void> {
     b: { name: 'sentiment', train: data('reviews-train.csv'), validation: data('reviews-validation.csv') },
   };
   await fs.mkdir(OUT, { recursive: true });
-  await fs.writeFile(experiment, `${JSON.stringify({ ...template, $schema: undefined, model, tasks, output: path.join(OUT, 'runs') }, null, 2)}\n`);
+  const scenarios = process.argv.includes('--scenarios');
+  await fs.writeFile(experiment, `${JSON.stringify({ ...template, $schema: undefined, model, tasks, output: path.join(OUT, 'runs'), ...(scenarios ? { recipeFrozenHead: 'a' } : {}) }, null, 2)}\n`);
+  if (scenarios) return compareScenarios(experiment);
   console.error(`thaw demo: experiment ${path.relative(process.cwd(), experiment)} (the recipe: warm-up, then fine-tune)`);
 
   const progress = new TrainingProgress(new ProgressLine());
@@ -72,6 +83,17 @@ async function main(): Promise<void> {
         `accuracy ${start.accuracy.toFixed(3)} -> ${end.accuracy.toFixed(3)} (majority class: ${majority.toFixed(3)}), macro-F1 ${end.macroF1.toFixed(3)}`,
     );
   }
+}
+
+/** The freezing scenarios on the demo data, as `thaw sweep --scenarios` runs them. */
+async function compareScenarios(experiment: string): Promise<void> {
+  console.error(`thaw demo: experiment ${path.relative(process.cwd(), experiment)}: the freezing scenarios side by side`);
+  const planned = await planSweep(experiment, { scenarios: true });
+  console.error(describePlan(planned.manifest));
+  const progress = new SweepProgress(new ProgressLine());
+  await runSweep({ ...planned, resumed: false, stop: { requested: false }, onTrainerEvent: (event) => progress.trainer(event), onSweepEvent: (event) => progress.sweep(event) });
+  console.log(`\n${formatScenarioReport(sweepScenarioReport(planned.manifest), taskNames(planned.manifest))}`);
+  console.log(`\nsweep manifest: ${path.relative(process.cwd(), planned.manifestFile)}`);
 }
 
 main().catch((error: unknown) => {

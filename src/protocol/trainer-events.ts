@@ -28,6 +28,10 @@ const Provenance = z.strictObject({
   datasets: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
 });
 
+/** A sweep run's place in its sweep (thaw sweep). */
+export const SweepMembership = z.strictObject({ id: z.string(), variant: z.record(z.string(), z.unknown()), shared: z.boolean().optional() });
+export type SweepMembership = z.infer<typeof SweepMembership>;
+
 export const TaskMetrics = z.strictObject({ loss: finite, accuracy: finite, macroF1: finite, examples: count });
 export type TaskMetrics = z.infer<typeof TaskMetrics>;
 
@@ -47,6 +51,8 @@ export const TrainerEvent = z.discriminatedUnion('type', [
     phase: z.string().optional(),
     /** thaw train --from: the run and the checkpoint this run continues from. */
     forkedFrom: z.strictObject({ run: z.string(), checkpoint: z.string() }).optional(),
+    /** thaw sweep: the sweep and the variant this run is (its keys as the user wrote them); `shared`: a prefix of phases several variants continue from. */
+    sweep: SweepMembership.optional(),
     provenance: Provenance.optional(),
   }),
   z.strictObject({

@@ -40,6 +40,20 @@ export const Phase = z
 export type Phase = z.infer<typeof Phase>;
 export type PhaseInput = z.input<typeof Phase>;
 
+/**
+ * A sweep: every combination of the grid's values (dotted keys into this file, phases by name:
+ * "phases.fine-tune.lr.layer.0") and of the seeds is a variant, and each variant is a run.
+ * `thaw sweep` runs them; `thaw train` ignores this key.
+ */
+export const Sweep = z.strictObject({
+  grid: z
+    .record(z.string().min(1), z.array(z.unknown()).min(1, 'give at least one value'))
+    .optional()
+    .describe('Dotted key -> the values to try, e.g. {"phases.fine-tune.lr.encoder": [1e-5, 2e-5, 5e-5]}.'),
+  seeds: z.array(z.number().int().min(0)).min(1).optional().describe('Repeats every variant with each of these seeds.'),
+});
+export type Sweep = z.infer<typeof Sweep>;
+
 export const Experiment = z
   .strictObject({
     $schema: z.string().optional(),
@@ -65,6 +79,7 @@ export const Experiment = z
     maxGradNorm: z.number().positive().nullable().default(1).describe('Clip the global gradient norm to this (null: no clipping).'),
     frozenHeadDropThreshold: z.number().min(0).max(1).default(0.05).describe("Warn when a frozen head's task accuracy falls by more than this."),
     output: z.string().min(1).default('runs').describe('Where run folders go, relative to this file.'),
+    sweep: Sweep.optional().describe('Variants for thaw sweep: a grid of settings and seeds.'),
   })
   .refine((experiment) => experiment.preset !== undefined || experiment.phases !== undefined, { message: 'give "phases" or a "preset"', path: ['phases'] });
 export type Experiment = z.infer<typeof Experiment>;

@@ -13,6 +13,7 @@ Commands:
   embed        print sentence embeddings as JSON lines (thaw embed --help)
   train        run or resume a multi-task training experiment (thaw train --help)
   runs         list and compare runs: thaw runs list [FOLDER...] [--json], thaw runs compare RUN... [--json]
+  sweep        run an experiment's variants or its freezing scenarios, and report them (thaw sweep --help)
   schema       print the experiment file's JSON Schema
 `;
 
@@ -22,6 +23,9 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   embed: async (args) => (await import('./embed-command.js')).runEmbedCommand(args),
   train: async (args) => (await import('./train-command.js')).runTrainCommand(args),
   runs: async (args) => (await import('./runs-command.js')).runRunsCommand(args),
+  // `thaw sweep report` reads files only: it does not load the engine.
+  sweep: async (args) =>
+    args[0] === 'report' ? (await import('./sweep-report-command.js')).runSweepReportCommand(args.slice(1)) : (await import('./sweep-command.js')).runSweepCommand(args),
   schema: () => Promise.resolve(void process.stdout.write(`${JSON.stringify(experimentJsonSchema(), null, 2)}\n`)),
 };
 

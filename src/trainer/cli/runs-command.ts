@@ -14,6 +14,7 @@ import { textTable } from './text-table';
 
 const HELP = `Usage: thaw runs list [RUNS_FOLDER...] [--json]
        thaw runs compare RUN_FOLDER RUN_FOLDER... [--json]
+       thaw runs compare --sweep ID [--group-by KEY,...] [--baseline LABEL] [--json] [RUNS_FOLDER]
 
 list: the runs under each runs folder (default ./runs), newest first: status, id, name,
 phases, steps, final validation accuracy per task, duration. --json prints the summaries as a
@@ -25,12 +26,23 @@ Both forms of JSON are stable; the README describes them.
 
 export async function runRunsCommand(args: string[]): Promise<void> {
   const [subcommand, ...rest] = args;
-  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, sweep: { type: 'string' }, 'group-by': { type: 'string' }, baseline: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
   if (subcommand === '--help' || subcommand === '-h' || values.help) {
     process.stdout.write(HELP);
     return;
   }
   if (subcommand === 'list') return listCommand(positionals.length > 0 ? positionals : ['runs'], values.json ?? false);
+  if (subcommand === 'compare' && values.sweep !== undefined) {
+    // A sweep's runs, in groups that differ only by --group-by (default: seed), with statistics.
+    if (positionals.length > 1) throw new UsageError('with --sweep, give at most one runs FOLDER to find the sweep in');
+    const { printSweepComparison } = await import('./compare-sweep.js');
+    return printSweepComparison({ sweep: values.sweep, runsFolder: positionals[0], groupBy: values['group-by'], baseline: values.baseline, json: values.json ?? false });
+  }
+  if (values['group-by'] !== undefined || values.baseline !== undefined) throw new UsageError('--group-by and --baseline go with --sweep ID');
   if (subcommand === 'compare') return compareCommand(positionals, values.json ?? false);
   throw new UsageError(`${subcommand === undefined ? 'give a subcommand' : `unknown subcommand "${subcommand}"`}: list or compare\n\n${HELP}`);
 }

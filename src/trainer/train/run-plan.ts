@@ -16,6 +16,8 @@ import { readRunRecord, type RunRecord } from './run-record';
 
 export interface PlanOptions {
   readonly experimentFile?: string;
+  /** An experiment already resolved (a sweep's variant), instead of reading `experimentFile`. */
+  readonly experiment?: ResolvedExperiment;
   readonly preset?: PresetName;
   readonly resumeRun?: string;
   readonly phase?: string;
@@ -40,8 +42,8 @@ export interface RunPlan {
 
 export async function planRun(options: PlanOptions): Promise<RunPlan> {
   if (options.resumeRun !== undefined) return planResume(path.resolve(options.resumeRun));
-  if (options.experimentFile === undefined) throw new ThawError('give an experiment file or a run to resume');
-  const loaded = await loadExperiment(options.experimentFile, options.preset);
+  if (options.experimentFile === undefined && options.experiment === undefined) throw new ThawError('give an experiment file or a run to resume');
+  const loaded = options.experiment ?? (await loadExperiment(options.experimentFile!, options.preset));
   // --output (the editor's thaw.runsFolder setting) puts the run elsewhere than the file says.
   const experiment = options.output === undefined ? loaded : { ...loaded, output: path.resolve(options.output) };
   if (options.from === undefined) return { experiment, onlyPhase: options.phase, warnings: [] };

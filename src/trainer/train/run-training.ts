@@ -4,7 +4,8 @@
 // here. However it fails, it fails as one ThawError, after a run-end when a line still fits.
 
 import * as path from 'node:path';
-import { TASK_KEYS } from '../../protocol/trainer-events';
+import { TASK_KEYS, type SweepMembership } from '../../protocol/trainer-events';
+import type { ResolvedExperiment } from '../../core/experiment/load-experiment';
 import { initBackend, type BackendName } from '../backend/tensorflow';
 import { readTaskDatasets, tokenizeTask, type TaskDatasets } from '../data/task-data';
 import { ThawError } from '../../core/errors';
@@ -30,6 +31,8 @@ import { beginRunBookkeeping, endRunBookkeeping } from './run-bookkeeping';
 export interface TrainOptions {
   /** A new run of this experiment file... */
   readonly experimentFile?: string;
+  /** ...or an experiment already resolved (a sweep's variant; its `file` is recorded as the source). */
+  readonly experiment?: ResolvedExperiment;
   readonly preset?: PresetName;
   /** ...or the run folder to resume from its newest whole checkpoint. */
   readonly resumeRun?: string;
@@ -40,6 +43,8 @@ export interface TrainOptions {
   /** Put the run folder here instead of the experiment's "output" (thaw train --output). */
   readonly output?: string;
   readonly maxSteps?: number;
+  /** thaw sweep: recorded in run-start (a resume keeps what the run recorded). */
+  readonly sweep?: SweepMembership;
   readonly sink: EventSink;
   readonly stop: StopSignal;
 }
@@ -125,6 +130,7 @@ async function trainRun(options: TrainOptions, plan: RunPlan): Promise<TrainResu
       ...(plan.resume === undefined ? { experimentFile: experiment.file } : recorded?.experimentFile === undefined ? {} : { experimentFile: recorded.experimentFile }),
       ...(onlyPhase === undefined ? {} : { phase: onlyPhase.name }),
       ...(plan.forkedFrom === undefined ? {} : { forkedFrom: plan.forkedFrom }),
+      ...sweepOf(options, plan),
       provenance: await provenanceOf(experiment, backend.name),
     });
     started = true;
@@ -163,6 +169,11 @@ function startPosition(plan: RunPlan, firstPhase: number): RunPosition {
     return { phaseIndex: firstPhase, stepInPhase: 0, globalStep: checkpoint.globalStep };
   }
   return checkpoint;
+}
+
+function sweepOf(options: TrainOptions, plan: RunPlan): { sweep?: SweepMembership } {
+  const sweep = plan.resume !== undefined ? plan.resume.record.firstStart?.sweep : options.sweep;
+  return sweep === undefined ? {} : { sweep };
 }
 
 function threadWarnings(plan: RunPlan, engine: BackendName): string[] {
