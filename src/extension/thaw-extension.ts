@@ -34,6 +34,8 @@ export class ThawExtension extends Disposable {
   private trainer: TrainerProcess | undefined;
   private panel: TrainingPanel | undefined;
   private compare: ComparePanel | undefined;
+  /** The manifest of the sweep the trainer is running, from its sweep-start event. */
+  private sweepManifest: string | undefined;
   private readonly runsView: RunsView;
 
   constructor(private readonly context: vscode.ExtensionContext) {
@@ -63,6 +65,7 @@ export class ThawExtension extends Disposable {
         warn: (message) => void vscode.window.showWarningMessage(message),
         error: (message) => void vscode.window.showErrorMessage(message),
         pick: async (title, items) => (await vscode.window.showQuickPick(items.map((item) => ({ ...item })), { title }))?.value,
+        confirm: async (message, action) => (await vscode.window.showWarningMessage(message, { modal: true }, action)) === action,
       },
       {
         save: () => this.session.save(),
@@ -96,6 +99,8 @@ export class ThawExtension extends Disposable {
     command('thaw.startFineTune', () => this.start('fine-tune'));
     command('thaw.trainCurrent', () => this.start(this.session.snapshot?.selectedPhase));
     command('thaw.runExperiment', () => this.whenTrusted(() => this.controller.runExperiment()));
+    command('thaw.compareScenarios', () => this.whenTrusted(() => this.controller.runSweep(true)));
+    command('thaw.runSweep', () => this.whenTrusted(() => this.controller.runSweep(false)));
     command('thaw.stopTraining', () => this.stopTraining());
     command('thaw.freezeHead', () => this.withSnapshot(pickHeadToFreeze));
     command('thaw.applyScenario', () => this.withSnapshot(pickScenario));
@@ -162,9 +167,17 @@ export class ThawExtension extends Disposable {
       feedback.onEvent(event);
       this.panel?.addEvent(event);
     }));
+    this.track(trainer.onSweepEvent((event) => {
+      if (event.type === 'sweep-start') this.sweepManifest = event.manifest;
+      void this.runsView.refresh();
+    }));
     this.track(trainer.onExit((exit) => {
       void vscode.commands.executeCommand('setContext', 'thaw.training', false);
       feedback.onExit(exit);
+      // A sweep that ran to its end: its variants side by side.
+      const manifest = this.sweepManifest;
+      this.sweepManifest = undefined;
+      if (manifest !== undefined && exit.code === 0) void this.compareSweep(manifest);
       // The run may have completed a phase: the views move on to the next one.
       void this.session.reload();
       void this.runsView.refresh();
@@ -256,6 +269,18 @@ export class ThawExtension extends Disposable {
   private async openRun(runId: string, folder: string): Promise<void> {
     const [panel, { runEvents }] = await Promise.all([this.trainingPanel(), import('./panel/panel-bridge.js')]);
     panel.showRecordedRun(runId, await runEvents(folder));
+  }
+
+  /** Opens the comparison on a finished sweep's variants (each variant's last run). */
+  private async compareSweep(manifestFile: string): Promise<void> {
+    try {
+      const { readManifest } = await import('../core/sweeps/sweep-manifest.js');
+      const manifest = await readManifest(manifestFile);
+      const folders = manifest.variants.flatMap((variant) => manifest.runs.find((run) => run.id === variant.run)?.runFolder ?? []);
+      if (folders.length > 0) (await this.comparePanel()).show(folders);
+    } catch (error) {
+      this.output.appendLine(`[thaw] could not open the sweep's comparison: ${(error as Error).message}`);
+    }
   }
 
   private async comparePanel(): Promise<ComparePanel> {

@@ -50,6 +50,8 @@ export const RunSummary = z.strictObject({
   experimentFile: z.string().optional(),
   /** The run started from another run's checkpoint (Start Fine-tune, a fork in a sweep). */
   forkedFrom: z.strictObject({ run: z.string(), checkpoint: z.string() }).optional(),
+  /** thaw sweep: the sweep and the variant this run is (its keys as the user wrote them); `shared`: a prefix of phases several variants continue from. */
+  sweep: z.strictObject({ id: z.string(), variant: z.record(z.string(), z.unknown()), shared: z.boolean().optional() }).optional(),
   /** `thaw train --resume` can continue it: stopped, failed with a resumable run-end, or interrupted after a checkpoint. */
   resumable: z.boolean(),
   /** Only while running: where it is (the step within the phase). */

@@ -154,3 +154,14 @@ test('a 10-run comparison reads well in light and dark themes', async () => {
   assert.equal(Number(await charts.getAttribute('data-series')), 10, 'a series per run');
   assert.equal(made.length, 6);
 });
+
+test('"Thaw: Compare Freezing Scenarios" runs every scenario and ends with a row per scenario in the comparison', async () => {
+  await runCommand(page, 'Thaw: Compare Freezing Scenarios');
+  // The sweep's node appears in the Runs view while it runs.
+  await runsPane().locator('.monaco-list-row', { hasText: /^Sweep / }).first().waitFor({ timeout: 120_000 });
+  const rows = compareFrame().locator('tr[data-run-id]');
+  await waitUntil('a row per scenario', async () => (await page.locator('.tab', { hasText: 'Compare 5 Runs' }).count()) > 0 && (await rows.count()) === 5 || undefined, 600_000);
+  const statuses = await Promise.all([0, 1, 2, 3, 4].map((index) => rows.nth(index).getAttribute('data-status')));
+  assert.deepEqual(statuses, ['completed', 'completed', 'completed', 'completed', 'completed']);
+  await page.screenshot({ path: path.join(RESULTS, 'compare-scenarios.png') });
+});

@@ -34,6 +34,7 @@ function harness(text: string, runs: RunRecord[] = [], answer?: string) {
     warn: (message) => said.push(`warn: ${message}`),
     error: (message) => said.push(`error: ${message}`),
     pick: (_title, items) => Promise.resolve(items.find((item) => item.value === answer)?.value),
+    confirm: () => Promise.resolve(true),
   };
   const snapshot = (): ExperimentSnapshot => buildSnapshot({ file: FILE, text: fileText, model: MODEL, runs });
   const access: ExperimentAccess = {
@@ -53,6 +54,7 @@ function harness(text: string, runs: RunRecord[] = [], answer?: string) {
       started.push(args);
       return Promise.resolve();
     },
+    plan: () => Promise.resolve([]),
   };
   return { controller: new TrainingController(ui, access, () => Promise.resolve(trainer)), said, started, text: () => fileText };
 }

@@ -22,6 +22,8 @@ export interface EventsDigest {
   readonly backend?: string;
   readonly experimentFile?: string;
   readonly forkedFrom?: { readonly run: string; readonly checkpoint: string };
+  /** thaw sweep: the sweep and the variant this run is. */
+  readonly sweep?: { readonly id: string; readonly variant: Readonly<Record<string, unknown>>; readonly shared?: boolean };
   /** Where the last invocation is: its last step, else its last phase-start. */
   readonly position?: NonNullable<RunSummary['progress']>;
   readonly trainableParameters?: number;
@@ -56,6 +58,7 @@ class EventsFold implements LineVisitor {
   private backend?: string;
   private experimentFile?: string;
   private forkedFrom?: EventsDigest['forkedFrom'];
+  private sweep?: EventsDigest['sweep'];
   private groups?: Readonly<Record<string, unknown>>;
   private readonly taskNames: Partial<Record<string, string>> = {};
   private readonly taskFolds = new Map<'a' | 'b', TaskResultFold>();
@@ -119,6 +122,11 @@ class EventsFold implements LineVisitor {
     this.experimentFile ??= stringField(event, 'experimentFile');
     const forked = objectField(event, 'forkedFrom');
     if (this.forkedFrom === undefined && typeof forked?.run === 'string' && typeof forked.checkpoint === 'string') this.forkedFrom = { run: forked.run, checkpoint: forked.checkpoint };
+    const sweep = objectField(event, 'sweep');
+    const variant = sweep?.variant;
+    if (this.sweep === undefined && typeof sweep?.id === 'string' && variant !== null && typeof variant === 'object' && !Array.isArray(variant)) {
+      this.sweep = { id: sweep.id, variant: variant as Record<string, unknown>, ...(sweep.shared === true ? { shared: true } : {}) };
+    }
     const model = objectField(event, 'model');
     const groups = model?.groups;
     if (groups !== null && typeof groups === 'object' && !Array.isArray(groups)) this.groups = groups as Record<string, unknown>;
@@ -175,6 +183,7 @@ class EventsFold implements LineVisitor {
       backend: this.backend,
       experimentFile: this.experimentFile,
       forkedFrom: this.forkedFrom,
+      sweep: this.sweep,
       position: this.position(),
       trainableParameters: this.trainableParameters(),
       tasks,

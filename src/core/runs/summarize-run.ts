@@ -129,6 +129,7 @@ async function buildSummary(folder: string, colors: RunColors | undefined): Prom
       backend: digest?.backend,
       experimentFile: digest?.experimentFile,
       forkedFrom: digest?.forkedFrom,
+      sweep: digest?.sweep,
       progress: status === 'running' ? digest?.position : undefined,
       trainableParameters: digest?.trainableParameters,
     }),

@@ -51,10 +51,18 @@ function runTooltip(summary: RunSummary): vscode.MarkdownString {
   return new vscode.MarkdownString(lines.join('\n'));
 }
 
-export class RunsTree extends Disposable implements vscode.TreeDataProvider<RunSummary> {
+/** A row of the view: a run, or a sweep holding its runs. */
+export type RunsNode = { readonly kind: 'run'; readonly run: RunSummary } | { readonly kind: 'sweep'; readonly id: string; readonly runs: readonly RunSummary[] };
+
+/** A sweep's variants are its runs that no other run of it continues from (the branch ends). */
+export function sweepVariantRuns(runs: readonly RunSummary[]): RunSummary[] {
+  return runs.filter((run) => run.sweep?.shared !== true);
+}
+
+export class RunsTree extends Disposable implements vscode.TreeDataProvider<RunsNode> {
   private readonly changeEmitter = this.track(new vscode.EventEmitter<undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  readonly view: vscode.TreeView<RunSummary>;
+  readonly view: vscode.TreeView<RunsNode>;
   private runs: readonly RunSummary[] = [];
 
   constructor() {
@@ -69,11 +77,11 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<RunS
     this.changeEmitter.fire(undefined);
   }
 
-  /** The runs a command acts on: those it was invoked on, else the view's selection. */
+  /** The runs a command acts on: those it was invoked on, else the view's selection; a sweep stands for its variants. */
   selected(clicked?: unknown, all?: unknown): RunSummary[] {
-    if (Array.isArray(all) && all.length > 0) return all as RunSummary[];
-    if (clicked !== undefined && typeof clicked === 'object' && clicked !== null && 'folder' in clicked) return [clicked as RunSummary];
-    return [...this.view.selection];
+    const nodes = Array.isArray(all) && all.length > 0 ? (all as RunsNode[]) : isNode(clicked) ? [clicked] : [...this.view.selection];
+    const runs = nodes.flatMap((node) => (node.kind === 'run' ? [node.run] : sweepVariantRuns(node.runs)));
+    return runs.filter((run, index) => runs.findIndex((other) => other.folder === run.folder) === index);
   }
 
   private parentOf(run: RunSummary): RunSummary | undefined {
@@ -81,15 +89,32 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<RunS
     return from === undefined ? undefined : this.runs.find((candidate) => candidate.folder === from || candidate.id === path.basename(from));
   }
 
-  getChildren(parent?: RunSummary): RunSummary[] {
-    return this.runs.filter((run) => this.parentOf(run)?.folder === parent?.folder);
+  getChildren(parent?: RunsNode): RunsNode[] {
+    const asNodes = (runs: readonly RunSummary[]) => runs.map((run): RunsNode => ({ kind: 'run', run }));
+    if (parent?.kind === 'sweep') return asNodes(parent.runs.filter((run) => this.parentOf(run)?.sweep?.id !== parent.id));
+    if (parent?.kind === 'run') return asNodes(this.runs.filter((run) => this.parentOf(run)?.folder === parent.run.folder));
+    // The top level: each sweep once (where its newest run stands), and the runs of no sweep with no parent here.
+    const nodes: RunsNode[] = [];
+    for (const run of this.runs) {
+      const sweep = run.sweep?.id;
+      if (sweep !== undefined) {
+        if (!nodes.some((node) => node.kind === 'sweep' && node.id === sweep)) nodes.push({ kind: 'sweep', id: sweep, runs: this.runs.filter((other) => other.sweep?.id === sweep) });
+      } else if (this.parentOf(run) === undefined) nodes.push({ kind: 'run', run });
+    }
+    return nodes;
   }
 
-  getParent(run: RunSummary): RunSummary | undefined {
-    return this.parentOf(run);
+  getParent(node: RunsNode): RunsNode | undefined {
+    if (node.kind === 'sweep') return undefined;
+    const parent = this.parentOf(node.run);
+    if (parent !== undefined && parent.sweep?.id === node.run.sweep?.id) return { kind: 'run', run: parent };
+    const sweep = node.run.sweep?.id;
+    return sweep === undefined ? (parent === undefined ? undefined : { kind: 'run', run: parent }) : { kind: 'sweep', id: sweep, runs: this.runs.filter((other) => other.sweep?.id === sweep) };
   }
 
-  getTreeItem(run: RunSummary): vscode.TreeItem {
+  getTreeItem(node: RunsNode): vscode.TreeItem {
+    if (node.kind === 'sweep') return sweepItem(node.id, node.runs);
+    const run = node.run;
     const hasChildren = this.runs.some((candidate) => this.parentOf(candidate)?.folder === run.folder);
     const item = new vscode.TreeItem(run.name, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = run.folder;
@@ -103,4 +128,22 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<RunS
     item.contextValue = words.join(' ');
     return item;
   }
+}
+
+function isNode(value: unknown): value is RunsNode {
+  return typeof value === 'object' && value !== null && 'kind' in value && ((value as RunsNode).kind === 'run' || (value as RunsNode).kind === 'sweep');
+}
+
+/** A sweep: its variants done out of all, and what is running. */
+function sweepItem(id: string, runs: readonly RunSummary[]): vscode.TreeItem {
+  const variants = sweepVariantRuns(runs);
+  const done = variants.filter((run) => run.status === 'completed').length;
+  const running = runs.find((run) => run.status === 'running');
+  const item = new vscode.TreeItem(`Sweep ${id}`, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `sweep:${id}`;
+  item.iconPath = new vscode.ThemeIcon(running !== undefined ? 'loading~spin' : 'beaker');
+  item.description = `${done}/${variants.length} variants done${running?.progress === undefined ? '' : ` · ${running.name} ${running.progress.phase} ${running.progress.step}/${running.progress.totalSteps}`}`;
+  item.tooltip = `${runs.length} runs (${variants.length} variants${runs.length > variants.length ? `, ${runs.length - variants.length} shared` : ''}). Compare Runs on the sweep compares its variants.`;
+  item.contextValue = 'thawSweep';
+  return item;
 }

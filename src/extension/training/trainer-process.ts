@@ -1,8 +1,9 @@
 // The trainer as a child process of the extension host: `thaw train` forked without a shell,
 // one run at a time, its events received over IPC and validated before anyone sees them.
 
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFile, fork, type ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
+import type { SweepEvent } from '../../protocol/sweep-events';
 import type { TrainerEvent } from '../../protocol/trainer-events';
 
 export interface TrainerExit {
@@ -31,6 +32,9 @@ export class TrainerProcess implements vscode.Disposable {
   private readonly eventEmitter = new vscode.EventEmitter<TrainerEvent>();
   private readonly exitEmitter = new vscode.EventEmitter<TrainerExit>();
   private readonly startEmitter = new vscode.EventEmitter<void>();
+  private readonly sweepEmitter = new vscode.EventEmitter<SweepEvent>();
+  /** Every valid sweep event of the current `thaw sweep`. */
+  readonly onSweepEvent = this.sweepEmitter.event;
   /** Fires once a run's process is started. */
   readonly onStart = this.startEmitter.event;
   /** Every valid event of the current run. */
@@ -52,7 +56,7 @@ export class TrainerProcess implements vscode.Disposable {
   async start(args: readonly string[]): Promise<void> {
     if (this.child !== undefined) throw new Error('a training run is already going; stop it first');
     // The validators (zod) load on the first run, not during activation.
-    const { parseTrainerEvent } = await import('../../protocol/trainer-events.js');
+    const [{ parseTrainerEvent }, { parseSweepEvent }] = await Promise.all([import('../../protocol/trainer-events.js'), import('../../protocol/sweep-events.js')]);
     const execPath = this.nodePath() || process.execPath;
     // In VS Code's Electron extension host, ELECTRON_RUN_AS_NODE makes execPath a plain Node.
     const child = fork(this.cliPath, [...args], {
@@ -78,7 +82,10 @@ export class TrainerProcess implements vscode.Disposable {
     child.on('message', (message: unknown) => {
       const parsed = parseTrainerEvent(message);
       if (!parsed.ok) {
-        this.output.appendLine(`[thaw] ignored an invalid message from the trainer: ${parsed.error}`);
+        // `thaw sweep` also sends sweep events (plan, start, progress) between its runs' events.
+        const sweep = parseSweepEvent(message);
+        if (sweep.ok) this.sweepEmitter.fire(sweep.value);
+        else this.output.appendLine(`[thaw] ignored an invalid message from the trainer: ${parsed.error}`);
         return;
       }
       lastEvent = parsed.value;
@@ -95,6 +102,17 @@ export class TrainerProcess implements vscode.Disposable {
         const exit = { code, signal, lastEvent, lastError: lastError ?? (code === 0 ? undefined : ended) };
         this.exitEmitter.fire(exit);
         resolve();
+      });
+    });
+  }
+
+  /** Runs `thaw <args>` to its end and returns its stdout lines (e.g. `thaw sweep FILE --dry-run --json`); a failure throws its last stderr line. */
+  plan(args: readonly string[]): Promise<string[]> {
+    const execPath = this.nodePath() || process.execPath;
+    return new Promise((resolve, reject) => {
+      execFile(execPath, [this.cliPath, ...args], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+        if (error !== null) reject(new Error(stderr.trim().split('\n').at(-1) || error.message));
+        else resolve(stdout.split('\n').filter((line) => line.trim() !== ''));
       });
     });
   }
@@ -130,5 +148,6 @@ export class TrainerProcess implements vscode.Disposable {
     this.eventEmitter.dispose();
     this.exitEmitter.dispose();
     this.startEmitter.dispose();
+    this.sweepEmitter.dispose();
   }
 }

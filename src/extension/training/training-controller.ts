@@ -13,6 +13,8 @@ export interface TrainingUi {
   warn(message: string): void;
   error(message: string): void;
   pick(title: string, items: readonly { readonly label: string; readonly detail?: string; readonly value: string }[]): Promise<string | undefined>;
+  /** Asks before something big; true to go ahead. */
+  confirm(message: string, action: string): Promise<boolean>;
 }
 
 export interface ExperimentAccess {
@@ -30,7 +32,12 @@ export interface ExperimentAccess {
 export interface TrainerLauncher {
   readonly running: boolean;
   start(args: readonly string[]): Promise<void>;
+  /** Runs `thaw <args>` to its end; its stdout lines. */
+  plan(args: readonly string[]): Promise<string[]>;
 }
+
+/** Sweeps larger than this ask first (issue: "sweeps over 50 variants ask for confirmation"). */
+export const SWEEP_CONFIRM_VARIANTS = 50;
 
 export class TrainingController {
   constructor(
@@ -88,6 +95,39 @@ export class TrainingController {
     return true;
   }
 
+  /**
+   * Runs the selected experiment's sweep (its `sweep` grid and seeds), or its freezing
+   * scenarios side by side: `thaw sweep FILE [--scenarios]`. Its size (variants x steps) is
+   * worked out first (`--dry-run`) and shown; a sweep of more than 50 variants asks first.
+   */
+  async runSweep(scenarios: boolean): Promise<boolean> {
+    const trainer = await this.trainer();
+    if (trainer.running) {
+      this.ui.info('Thaw: a training run is already going. Stop it first.');
+      return false;
+    }
+    await this.experiment.save();
+    const snapshot = await this.experiment.current();
+    if (snapshot?.experiment === undefined) {
+      this.ui.error(`Thaw: ${snapshot?.problem?.message ?? 'no experiment to run a sweep of'}`);
+      return false;
+    }
+    const output = this.experiment.runsFolderSetting();
+    const args = ['sweep', snapshot.file, ...(scenarios ? ['--scenarios'] : []), ...(output === undefined ? [] : ['--output', output])];
+    let plan: SweepSize;
+    try {
+      plan = sweepSize(await trainer.plan([...args, '--dry-run', '--json']));
+    } catch (error) {
+      this.ui.error(`Thaw: ${(error as Error).message.replace(/^thaw sweep: /, '')}`);
+      return false;
+    }
+    const size = `${plan.variants} variant${plan.variants === 1 ? '' : 's'} in ${plan.runs} run${plan.runs === 1 ? '' : 's'}, ${plan.totalSteps} steps in all${plan.unsharedSteps > plan.totalSteps ? ` (${plan.unsharedSteps} if no variant shared a warm-up)` : ''}`;
+    if (plan.variants > SWEEP_CONFIRM_VARIANTS && !(await this.ui.confirm(`Thaw: this sweep has ${size}. Start it?`, 'Start Sweep'))) return false;
+    await trainer.start(args);
+    this.ui.info(`Thaw: ${scenarios ? 'comparing the freezing scenarios' : 'running the sweep'} of ${path.basename(snapshot.file)}: ${size}. The comparison opens when it ends.`);
+    return true;
+  }
+
   /** Runs every phase of the selected experiment in one run, as `thaw train FILE` does. */
   async runExperiment(): Promise<boolean> {
     const trainer = await this.trainer();
@@ -106,4 +146,22 @@ export class TrainingController {
     this.ui.info(`Thaw: running every phase of ${path.basename(snapshot.file)}: ${snapshot.experiment.phases.map((phase) => phase.name).join(', ')}.`);
     return true;
   }
+}
+
+interface SweepSize {
+  readonly variants: number;
+  readonly runs: number;
+  readonly totalSteps: number;
+  readonly unsharedSteps: number;
+}
+
+/** The size of a sweep from the `sweep-plan` line `thaw sweep --dry-run --json` prints. */
+function sweepSize(lines: readonly string[]): SweepSize {
+  for (const line of lines) {
+    const event = JSON.parse(line) as { type?: string; variants?: unknown[]; runs?: unknown[]; totalSteps?: number; unsharedSteps?: number };
+    if (event.type === 'sweep-plan' && Array.isArray(event.variants) && Array.isArray(event.runs)) {
+      return { variants: event.variants.length, runs: event.runs.length, totalSteps: event.totalSteps ?? 0, unsharedSteps: event.unsharedSteps ?? 0 };
+    }
+  }
+  throw new Error('thaw sweep --dry-run printed no plan');
 }
