@@ -97,13 +97,17 @@ export async function openVsCode(vsix: string, workspace: string, home: string):
   };
 }
 
-/** Runs a command from the palette, as a person would: F1, type its title, Enter. */
+/** Runs a command from the palette, as a person would: F1, type its title, click it. */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.locator('.monaco-workbench').click({ position: { x: 700, y: 10 } });
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(`>${title}`);
+  // Click the command's own row: Enter takes the top row, which may be a recently used other command.
+  const exact = page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+  const found = await exact.waitFor({ timeout: 15_000 }).then(() => true, () => false);
+  if (found) return exact.click();
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
 }
