@@ -111,6 +111,8 @@ async function buildSummary(folder: string, colors: RunColors | undefined): Prom
   }
 
   const color = metadata.color ?? (await colorOf(folder, colors));
+  // A sweep's runs share the experiment's name: the variant tells them apart ("demo · recipe, seed=2").
+  const runName = digest?.sweep === undefined ? experimentName : `${experimentName} · ${variantLabel(digest.sweep)}`;
   const eventsProblem = digest !== undefined && digest.unreadableLines > 0 ? `${digest.unreadableLines} unreadable line(s) of ${EVENTS_FILE} skipped` : undefined;
   const problems = joinProblems(metadataProblem, eventsProblem);
   const end = digest?.end;
@@ -119,7 +121,7 @@ async function buildSummary(folder: string, colors: RunColors | undefined): Prom
   const summary = RunSummary.parse({
     id,
     folder,
-    ...userFields(metadata, experimentName, color ?? 0),
+    ...userFields(metadata, runName, color ?? 0),
     status,
     ...(problems === undefined ? {} : { problem: problems }),
     ...definedOnly({
@@ -140,7 +142,7 @@ async function buildSummary(folder: string, colors: RunColors | undefined): Prom
     tasks: digest?.tasks ?? {},
     sizeBytes: await folderBytes(folder, (name) => name.startsWith(RUN_SUMMARY_FILE)),
   } satisfies RunSummary);
-  return { summary, cache: { summary, experimentName, ...(eventsProblem === undefined ? {} : { eventsProblem }), progress: digest?.position, resumableWhenInterrupted: digest?.hasCheckpoint === true } };
+  return { summary, cache: { summary, experimentName: runName, ...(eventsProblem === undefined ? {} : { eventsProblem }), progress: digest?.position, resumableWhenInterrupted: digest?.hasCheckpoint === true } };
 }
 
 async function colorOf(folder: string, colors: RunColors | undefined): Promise<number | undefined> {
@@ -154,4 +156,11 @@ function joinProblems(...problems: (string | undefined)[]): string | undefined {
 
 function definedOnly<T extends Record<string, unknown>>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/** A sweep variant for people: the scenario by its name, other keys as key=value; a shared prefix says so. */
+function variantLabel(sweep: { readonly variant: Readonly<Record<string, unknown>>; readonly shared?: boolean }): string {
+  if (sweep.shared === true) return 'shared';
+  const parts = Object.entries(sweep.variant).map(([key, value]) => (key === 'scenario' ? String(value) : `${key}=${JSON.stringify(value)}`));
+  return parts.join(', ') || 'variant';
 }
