@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { writeFileAtomic } from '../../core/io/atomic-write';
 import { labelsMetadataKey } from './load-weights';
 import { COMPANION_FILES, HEADS_FILE, POOLING_CONFIG_FILE, WEIGHTS_FILE } from './model-folder';
-import { HEAD_NAMES, type NamedParameter } from './parameter-groups';
+import { isHead } from '../../core/vocabulary/groups';
+import type { NamedParameter } from './parameter-groups';
 import { encodeFloats, serializeSafetensors, type TensorToWrite } from './safetensors';
 import type { SentenceModel } from './sentence-model';
 
@@ -32,8 +33,8 @@ export function meanPoolingConfig(hidden: number): Record<string, unknown> {
 export async function saveModelFolder(model: SentenceModel, folder: string, companions = model.parts.sourceFolder): Promise<void> {
   await fs.mkdir(folder, { recursive: true });
   const parameters = model.parameters.all;
-  const encoder = parameters.filter((parameter) => !(HEAD_NAMES as readonly string[]).includes(parameter.group));
-  const heads = parameters.filter((parameter) => (HEAD_NAMES as readonly string[]).includes(parameter.group));
+  const encoder = parameters.filter((parameter) => !isHead(parameter.group));
+  const heads = parameters.filter((parameter) => isHead(parameter.group));
 
   // transformers refuses safetensors files whose metadata lacks format "pt".
   await writeFileAtomic(path.join(folder, WEIGHTS_FILE), serializeSafetensors([...encoder.map(asTensor), ...model.parts.passthrough], { format: 'pt' }));

@@ -13,7 +13,8 @@ import type { ResolvedExperiment } from '../../core/experiment/load-experiment';
 import type { ResolvedPhase } from '../../core/experiment/resolve-phase';
 import { cacheRoot } from '../../core/model/hub-paths';
 import { DropoutPlan } from '../model/dropout';
-import { HEAD_NAMES, type GroupName, type NamedParameter } from '../model/parameter-groups';
+import { isHead } from '../../core/vocabulary/groups';
+import type { GroupName, NamedParameter } from '../model/parameter-groups';
 import { headOfTask } from '../../core/vocabulary/groups';
 import type { SentenceModel } from '../model/sentence-model';
 import { NonFiniteMomentError, type AdamW } from '../optim/adamw';
@@ -75,7 +76,7 @@ export class Trainer {
 
   constructor(private readonly parts: TrainerParts) {
     this.groups = parts.model.parameters.summaries().map((summary) => summary.group);
-    this.encoderGroups = this.groups.filter((group) => !(HEAD_NAMES as readonly string[]).includes(group));
+    this.encoderGroups = this.groups.filter((group) => !isHead(group));
   }
 
   /** The global step the run has reached: what a run-end after a failure reports. */
