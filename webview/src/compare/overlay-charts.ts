@@ -54,7 +54,7 @@ interface ChartSlot {
 }
 
 /** Band fill: the group's color, faint (palette colors are #rrggbb). */
-const BAND_ALPHA_HEX = '33';
+const BAND_ALPHA_HEX = '4d';
 
 /** Groups drawn as a mean line with a band: two runs or more, with curves. */
 const drawnGroups = (comparison: ComparisonMessage | undefined): RunGroup[] => (comparison?.groups ?? []).filter((group) => group.n >= 2);
