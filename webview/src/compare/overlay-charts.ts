@@ -56,6 +56,9 @@ interface ChartSlot {
 /** Band fill: the group's color, faint (palette colors are #rrggbb). */
 const BAND_ALPHA_HEX = '4d';
 
+/** A variant label with each dotted key cut to its last part (phases.fine-tune.lr.encoder=1e-5 -> encoder=1e-5): the legend has little room. */
+const shortLabel = (label: string) => label.replace(/(^| )[^ =]*\.([^ .=]+)=/g, '$1$2=');
+
 /** Groups drawn as a mean line with a band: two runs or more, with curves. */
 const drawnGroups = (comparison: ComparisonMessage | undefined): RunGroup[] => (comparison?.groups ?? []).filter((group) => group.n >= 2);
 
@@ -219,13 +222,32 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
   const showGroups = element('vscode-checkbox', { id: 'show-groups', text: 'Groups (mean ± std)' });
   showGroups.checked = true;
   showGroups.hidden = true;
-  showGroups.addEventListener('change', () => requestDraw(true));
+  showGroups.addEventListener('change', () => {
+    setLegend();
+    requestDraw(true);
+  });
   const groupsShown = () => !showGroups.hidden && showGroups.checked;
   const groupPicker = dropdown('lr-group', 'Learning rate of', (value) => {
     learningRateGroup = value;
     saveCompareState({ learningRateGroup });
     requestDraw(true);
   });
+
+  /** The legend lists what the charts draw: with groups shown, a group is one entry (its first run's id and color, its label and n). */
+  function setLegend(): void {
+    const runs = comparison?.runs ?? [];
+    const groups = groupsShown() ? drawnGroups(comparison) : [];
+    const grouped = new Set(groups.flatMap((group) => group.runIds.slice(1)));
+    const groupOf = new Map(groups.map((group) => [group.runIds[0], group]));
+    legend.setRuns(
+      runs
+        .filter((run) => !grouped.has(run.id))
+        .map((run) => {
+          const group = groupOf.get(run.id);
+          return { run: group === undefined ? run : { ...run, name: `${shortLabel(group.label)} (n=${group.n})` }, color: colorOf(run), dash: runDash(run.color) };
+        }),
+    );
+  }
 
   /** A group's three series: the band's upper and lower edge (no line), then the mean line, in its first run's color. */
   function groupStyles(group: RunGroup, first: RunSummary, curve: GroupCurve, spec: OverlaySpec): { style: SeriesStyle; curve: RunCurve }[] {
@@ -294,7 +316,7 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
 
   colors.watch(() => {
     for (const slot of slots) slot.chart.rebuild();
-    if (comparison !== undefined) legend.setRuns(comparison.runs.map((run) => ({ run, color: colorOf(run), dash: runDash(run.color) })));
+    if (comparison !== undefined) setLegend();
     requestDraw(true);
   });
   const grid = element('div', { id: 'chart-grid', className: 'chart-grid' }, ...slots.map((slot) => slot.chart.element));
@@ -329,7 +351,7 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
       const groups = learningRateGroups(next.series);
       if (learningRateGroup === undefined || !groups.includes(learningRateGroup)) learningRateGroup = groups[0];
       setOptions(groupPicker.picker, groups.map((group) => ({ value: group, text: group })), learningRateGroup);
-      legend.setRuns(next.runs.map((run) => ({ run, color: colorOf(run), dash: runDash(run.color) })));
+      setLegend();
       requestDraw(true);
     },
     colorOf,
