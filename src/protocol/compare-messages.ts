@@ -60,6 +60,49 @@ export const RunSeries = z.strictObject({
 });
 export type RunSeries = z.infer<typeof RunSeries>;
 
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+
+/** Summary statistics of a group's values: `std` is the sample standard deviation (n - 1), null for one value. */
+export const Spread = z.strictObject({ mean: finite, std: finite.nullable(), min: finite, max: finite });
+export type Spread = z.infer<typeof Spread>;
+
+/** A group's curve at each aligned step: the mean, std (null where fewer than two runs have a value), min and max; all null where no run has one. */
+export const SpreadColumns = z
+  .strictObject({ mean: column, std: column, min: column, max: column })
+  .refine((columns) => sameLength(columns.mean.length, [columns.std, columns.min, columns.max]), 'mean, std, min and max have one value per step');
+export type SpreadColumns = z.infer<typeof SpreadColumns>;
+
+/** A group's training steps: the union of its runs' global steps, the runs' mean epoch there, and the loss per task. */
+export const GroupStepColumns = z
+  .strictObject({ globalStep: steps, epoch: column, loss: perTask(SpreadColumns) })
+  .refine((columns) => sameLength(columns.globalStep.length, [columns.epoch, ...Object.values(columns.loss).map((loss) => loss?.mean ?? [])]), 'every step column has one value per step');
+
+const GroupMetricColumns = z.strictObject({ loss: SpreadColumns, accuracy: SpreadColumns, macroF1: SpreadColumns });
+
+/** A group's validations on the union of its runs' validation steps. */
+export const GroupValidationColumns = z
+  .strictObject({ globalStep: steps, epoch: column, tasks: perTask(GroupMetricColumns) })
+  .refine(
+    (columns) => sameLength(columns.globalStep.length, [columns.epoch, ...Object.values(columns.tasks).flatMap((metrics) => (metrics ? [metrics.loss.mean, metrics.accuracy.mean, metrics.macroF1.mean] : []))]),
+    'every validation column has one value per validation',
+  );
+
+/**
+ * Runs of a sweep whose variants differ only by seed (a run outside a sweep is a group of one):
+ * n, the spread of each task's final metrics, and (for n >= 2) the curves' statistics per step.
+ */
+export const RunGroup = z
+  .strictObject({
+    label: z.string().min(1),
+    runIds: z.array(z.string().min(1)).min(1),
+    n: z.number().int().min(1),
+    tasks: perTask(z.strictObject({ final: z.strictObject({ accuracy: Spread, macroF1: Spread }) })),
+    steps: GroupStepColumns.optional(),
+    validations: GroupValidationColumns.optional(),
+  })
+  .refine((group) => group.n === group.runIds.length, 'n is the number of runIds');
+export type RunGroup = z.infer<typeof RunGroup>;
+
 export const CompareHostToWebview = z.discriminatedUnion('type', [
   /** The whole comparison: sent after each `initialized` and whenever the compared runs change. */
   z.strictObject({
@@ -69,6 +112,8 @@ export const CompareHostToWebview = z.discriminatedUnion('type', [
     differing: z.record(z.string(), z.array(z.unknown())),
     same: z.record(z.string(), z.unknown()),
     series: z.array(RunSeries),
+    /** Present when two or more runs differ only by seed: every run in exactly one group, in `runs` order of first members. */
+    groups: z.array(RunGroup).optional(),
   }),
 ]);
 export type CompareHostToWebview = z.infer<typeof CompareHostToWebview>;

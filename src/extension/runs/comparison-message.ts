@@ -1,9 +1,10 @@
 // The comparison the panel sends: the runs' summaries, the config keys that differ and those they
-// share, and each run's curves read from its folder. No 'vscode' here, so tests build it from
+// share, each run's curves read from its folder, and the runs' seed groups (run-groups.ts). No 'vscode' here, so tests build it from
 // real run folders.
 
 import { parseCompareHostToWebview, type ComparisonMessage } from '../../protocol/compare-messages';
 import type { RunComparison, RunSummary } from '../../protocol/run-summary';
+import { comparisonGroups } from './run-groups';
 import { readRunSeries } from './run-series';
 
 export interface ComparisonSources {
@@ -28,7 +29,9 @@ export async function comparisonMessage(folders: readonly string[], sources: Com
   const summaries = await sources.summarize(folders);
   const comparison = sources.compare(summaries);
   const series = await Promise.all(summaries.map((run) => readRunSeries(run.folder, run.id, run.color)));
-  const message = { type: 'comparison', runs: summaries, differing: toJson(comparison.differing), same: toJson(comparison.same), series };
+  // Runs of a sweep that differ only by seed are also drawn and tabulated as groups (mean ± std, n).
+  const groups = comparisonGroups(summaries, series);
+  const message = { type: 'comparison', runs: summaries, differing: toJson(comparison.differing), same: toJson(comparison.same), series, ...(groups === undefined ? {} : { groups }) };
   const checked = parseCompareHostToWebview(message);
   if (!checked.ok) throw new Error(`the comparison does not match the protocol: ${checked.error}`);
   return checked.value;

@@ -5,7 +5,7 @@
 // markers, theme colors). Each chart's element says how many curves it draws (`data-series`).
 
 import type uPlot from 'uplot';
-import type { ComparisonMessage, RunSeries } from '../../../src/protocol/compare-messages';
+import type { ComparisonMessage, RunGroup, RunSeries } from '../../../src/protocol/compare-messages';
 import type { RunSummary } from '../../../src/protocol/run-summary';
 import { CHART_COLORS } from '../run/chart-colors';
 import type { ChartContext } from '../run/chart-options';
@@ -17,7 +17,7 @@ import { ThemeColors } from '../run/theme-colors';
 import { XZoom } from '../run/x-zoom';
 import { element } from '../shared/dom';
 import { readCompareState, saveCompareState } from './compare-state';
-import { alignCurves, learningRateGroups, OVERLAY_SPECS, phaseBoundaries, valueAt, type OverlaySpec, type RunCurve, type XAxis } from './overlay-data';
+import { alignCurves, learningRateGroups, type GroupCurve, OVERLAY_SPECS, phaseBoundaries, valueAt, type OverlaySpec, type RunCurve, type XAxis } from './overlay-data';
 import { runColor, runDash, themeKindOf } from './palette';
 import { createRunLegend } from './run-legend';
 
@@ -46,9 +46,21 @@ interface ChartSlot {
   focusedSeries?: number | null;
   readonly spec: OverlaySpec;
   readonly chart: LiveChart<ChartContent>;
+  /** One per drawn series (uPlot index - 1); a band edge's runId is ''. */
   curves: RunCurve[];
+  /** The ±std bands: uPlot indices of the upper and lower edge, and the fill. */
+  bands: { upper: number; lower: number; fill: string }[];
   content: ChartContent;
 }
+
+/** Band fill: the group's color, faint (palette colors are #rrggbb). */
+const BAND_ALPHA_HEX = '4d';
+
+/** A variant label with each dotted key cut to its last part (phases.fine-tune.lr.encoder=1e-5 -> encoder=1e-5): the legend has little room. */
+const shortLabel = (label: string) => label.replace(/(^| )[^ =]*\.([^ .=]+)=/g, '$1$2=');
+
+/** Groups drawn as a mean line with a band: two runs or more, with curves. */
+const drawnGroups = (comparison: ComparisonMessage | undefined): RunGroup[] => (comparison?.groups ?? []).filter((group) => group.n >= 2);
 
 function dropdown(id: string, label: string, onChange: (value: string) => void) {
   const picker = element('vscode-dropdown', { id, attributes: { 'aria-label': label } });
@@ -123,7 +135,7 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
     let distance = FOCUS_DISTANCE_PX;
     for (let series = 1; series < plot.data.length; series++) {
       const value = plot.data[series][index];
-      if (value === null || value === undefined) continue;
+      if (value === null || value === undefined || slot.curves[series - 1]?.runId === '') continue;
       const offset = Math.abs(plot.valToPos(value, 'y') - (plot.cursor.top ?? -Infinity));
       if (offset <= distance) [nearest, distance] = [series, offset];
     }
@@ -140,6 +152,7 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
     focusNearest(slot, plot, index);
     const values = new Map<string, string>();
     for (const curve of slot.curves) {
+      if (curve.runId === '') continue;
       const value = valueAt(curve, at);
       if (value !== undefined) values.set(curve.runId, slot.spec.format(value));
     }
@@ -165,7 +178,9 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
           sync: { key: options.cursor?.sync?.key ?? 'thaw-compare', setSeries: false },
         },
         focus: { alpha: DIMMED_ALPHA },
-        series: [{ ...options.series[0], label: x }, ...options.series.slice(1)],
+        // A band's edges draw no line and get no hover dot; the band is filled between them.
+        series: [{ ...options.series[0], label: x }, ...options.series.slice(1).map((series, index) => (slot.curves[index]?.runId === '' ? { ...series, points: { show: false } } : series))],
+        bands: slot.bands.map((band) => ({ series: [band.upper, band.lower], fill: band.fill })),
         // On a log scale uPlot grids every 1..9 of each decade; under dozens of curves that reads as noise.
         axes: spec.logScale ? [options.axes?.[0] ?? {}, decadeGridOnly(options.axes?.[1] ?? {})] : options.axes,
         hooks: {
@@ -191,7 +206,7 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
       }),
     };
     const chart = new LiveChart<ChartContent>({ id: spec.id, title: spec.title, logScale: spec.logScale, formatAxis: spec.format, content: (content) => content }, context);
-    return Object.assign(slot, { spec, chart, curves: [], content: { xs: [], series: [] } });
+    return Object.assign(slot, { spec, chart, curves: [], bands: [], content: { xs: [], series: [] } });
   });
 
   const learningRateSlot = slots[slots.length - 1];
@@ -203,27 +218,79 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
     requestDraw(true);
   });
   setOptions(xAxis.picker, [{ value: 'step', text: 'step' }, { value: 'epoch', text: 'epoch' }], x);
+  // Seed groups as mean ± std (on when the comparison has groups); off: every run's own curve.
+  const showGroups = element('vscode-checkbox', { id: 'show-groups', text: 'Groups (mean ± std)' });
+  showGroups.checked = true;
+  showGroups.hidden = true;
+  showGroups.addEventListener('change', () => {
+    setLegend();
+    requestDraw(true);
+  });
+  const groupsShown = () => !showGroups.hidden && showGroups.checked;
   const groupPicker = dropdown('lr-group', 'Learning rate of', (value) => {
     learningRateGroup = value;
     saveCompareState({ learningRateGroup });
     requestDraw(true);
   });
 
+  /** The legend lists what the charts draw: with groups shown, a group is one entry (its first run's id and color, its label and n). */
+  function setLegend(): void {
+    const runs = comparison?.runs ?? [];
+    const groups = groupsShown() ? drawnGroups(comparison) : [];
+    const grouped = new Set(groups.flatMap((group) => group.runIds.slice(1)));
+    const groupOf = new Map(groups.map((group) => [group.runIds[0], group]));
+    legend.setRuns(
+      runs
+        .filter((run) => !grouped.has(run.id))
+        .map((run) => {
+          const group = groupOf.get(run.id);
+          return { run: group === undefined ? run : { ...run, name: `${shortLabel(group.label)} (n=${group.n})` }, color: colorOf(run), dash: runDash(run.color) };
+        }),
+    );
+  }
+
+  /** A group's three series: the band's upper and lower edge (no line), then the mean line, in its first run's color. */
+  function groupStyles(group: RunGroup, first: RunSummary, curve: GroupCurve, spec: OverlaySpec): { style: SeriesStyle; curve: RunCurve }[] {
+    const line = styleOf(first, spec);
+    const label = `${group.label} (n=${group.n})`;
+    return [
+      { style: { ...line, label: `${label} +std`, width: 0 }, curve: curve.upper },
+      { style: { ...line, label: `${label} -std`, width: 0 }, curve: curve.lower },
+      { style: { ...line, label, width: 2 }, curve: curve.mean },
+    ];
+  }
+
   /** The curves of every chart, from the runs' series: again only when the data or a choice changed. */
   function prepare(): void {
     const runs = comparison?.runs ?? [];
     const seriesOf = new Map<string, RunSeries>((comparison?.series ?? []).map((series) => [series.runId, series]));
+    const runOf = new Map(runs.map((run) => [run.id, run]));
     const options = { x, smoothing: smoothing.weight(), learningRateGroup };
+    const groups = groupsShown() ? drawnGroups(comparison) : [];
     for (const slot of slots) {
+      // A group drawn as its mean hides its runs' own curves (a chart without group curves, the learning rate, keeps them).
+      const grouped = slot.spec.groupCurve === undefined ? [] : groups.flatMap((group) => {
+        const curve = slot.spec.groupCurve?.(group, options);
+        const first = runOf.get(group.runIds[0]);
+        return curve === undefined || first === undefined || curve.mean.xs.length === 0 ? [] : [{ group, first, curve }];
+      });
+      const hidden = new Set(grouped.flatMap(({ group }) => group.runIds));
       const drawn = runs.flatMap((run) => {
         const series = seriesOf.get(run.id);
-        const curve = series === undefined ? undefined : slot.spec.curve(series, options);
+        const curve = series === undefined || hidden.has(run.id) ? undefined : slot.spec.curve(series, options);
         return curve === undefined || curve.xs.length === 0 ? [] : [{ run, curve }];
       });
-      const aligned = alignCurves(drawn.map(({ curve }) => curve));
-      slot.curves = drawn.map(({ curve }) => curve);
-      slot.content = { xs: aligned.xs, series: drawn.map(({ run }, index) => ({ style: styleOf(run, slot.spec), values: aligned.columns[index] })) };
-      slot.chart.element.dataset.series = String(drawn.length);
+      const groupSeries = grouped.flatMap(({ group, first, curve }) => groupStyles(group, first, curve, slot.spec));
+      const curves = [...drawn.map(({ curve }) => curve), ...groupSeries.map(({ curve }) => curve)];
+      const aligned = alignCurves(curves);
+      slot.curves = curves;
+      slot.bands = grouped.map(({ first }, index) => ({ upper: drawn.length + 3 * index + 1, lower: drawn.length + 3 * index + 2, fill: `${colorOf(first)}${BAND_ALPHA_HEX}` }));
+      slot.content = {
+        xs: aligned.xs,
+        series: [...drawn.map(({ run }) => styleOf(run, slot.spec)), ...groupSeries.map(({ style }) => style)].map((style, index) => ({ style, values: aligned.columns[index] })),
+      };
+      slot.chart.element.dataset.series = String(drawn.length + grouped.length);
+      slot.chart.element.dataset.groups = String(grouped.length);
       slot.chart.element.dataset.points = String(slot.curves.reduce((sum, curve) => sum + curve.xs.length, 0));
     }
     const rateTitle = learningRateSlot.chart.element.querySelector('h3');
@@ -249,7 +316,7 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
 
   colors.watch(() => {
     for (const slot of slots) slot.chart.rebuild();
-    if (comparison !== undefined) legend.setRuns(comparison.runs.map((run) => ({ run, color: colorOf(run), dash: runDash(run.color) })));
+    if (comparison !== undefined) setLegend();
     requestDraw(true);
   });
   const grid = element('div', { id: 'chart-grid', className: 'chart-grid' }, ...slots.map((slot) => slot.chart.element));
@@ -267,6 +334,7 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
           'div',
           { className: 'chart-controls' },
           xAxis.element,
+          showGroups,
           smoothing.element,
           groupPicker.element,
           element('span', { className: 'chart-hint', text: 'Drag to zoom · double-click to reset · Shift+wheel to pan' }),
@@ -276,11 +344,14 @@ export function createOverlayCharts(onFrameDrawn: (startedAt: number, endedAt: n
       grid,
     ),
     update: (next) => {
+      const hadGroups = drawnGroups(comparison).length > 0;
       comparison = next;
+      showGroups.hidden = drawnGroups(next).length === 0;
+      if (!hadGroups && !showGroups.hidden) showGroups.checked = true;
       const groups = learningRateGroups(next.series);
       if (learningRateGroup === undefined || !groups.includes(learningRateGroup)) learningRateGroup = groups[0];
       setOptions(groupPicker.picker, groups.map((group) => ({ value: group, text: group })), learningRateGroup);
-      legend.setRuns(next.runs.map((run) => ({ run, color: colorOf(run), dash: runDash(run.color) })));
+      setLegend();
       requestDraw(true);
     },
     colorOf,

@@ -4,7 +4,7 @@
 
 import { TASK_KEYS, type TaskKey } from '../../../src/core/vocabulary/groups';
 import { formatLearningRate, formatMetric } from '../../../src/core/vocabulary/format';
-import type { RunSeries, ValidationMetric } from '../../../src/protocol/compare-messages';
+import type { RunGroup, RunSeries, SpreadColumns, ValidationMetric } from '../../../src/protocol/compare-messages';
 import { exponentialMovingAverage } from '../run/downsample';
 
 export type XAxis = 'step' | 'epoch';
@@ -30,6 +30,26 @@ export interface OverlaySpec {
   readonly logScale: boolean;
   readonly format: (value: number) => string;
   readonly curve: (series: RunSeries, options: CurveOptions) => RunCurve;
+  /** A seed group's mean curve and its ±std band; absent for charts drawn per run only (the learning rate: seeds share it). */
+  readonly groupCurve?: (group: RunGroup, options: CurveOptions) => GroupCurve | undefined;
+}
+
+/** A group's mean line and the band's edges (mean ± std; where one run has a value, the band closes on the mean). `runId`: the group's first run. */
+export interface GroupCurve {
+  readonly mean: RunCurve;
+  readonly lower: RunCurve;
+  readonly upper: RunCurve;
+}
+
+/** The group's curve from its spread columns on `xs`; `smooth` is applied to the mean and both edges alike. */
+export function groupCurveOf(group: RunGroup, xs: readonly (number | null)[], columns: SpreadColumns | undefined, smooth: (ys: readonly number[]) => readonly number[] = (ys) => ys): GroupCurve | undefined {
+  if (columns === undefined) return undefined;
+  const runId = group.runIds[0];
+  const std = columns.std.map((value) => value ?? 0);
+  const mean = curveOf(runId, xs, columns.mean.map(toNumber));
+  const lower = curveOf('', xs, columns.mean.map((value, index) => toNumber(value) - std[index]));
+  const upper = curveOf('', xs, columns.mean.map((value, index) => toNumber(value) + std[index]));
+  return { mean: { ...mean, ys: smooth(mean.ys) }, lower: { ...lower, ys: smooth(lower.ys) }, upper: { ...upper, ys: smooth(upper.ys) } };
 }
 
 const toNumber = (value: number | null | undefined) => (value === null || value === undefined ? NaN : value);
@@ -62,6 +82,10 @@ function trainingLoss(task: TaskKey): OverlaySpec {
       const own = curveOf(series.runId, xsOf(series.steps, options.x), losses);
       return { ...own, ys: options.smoothing > 0 ? exponentialMovingAverage(own.ys, options.smoothing) : own.ys };
     },
+    groupCurve: (group, options) =>
+      group.steps === undefined
+        ? undefined
+        : groupCurveOf(group, xsOf(group.steps, options.x), group.steps.loss[task], (ys) => (options.smoothing > 0 ? exponentialMovingAverage(ys, options.smoothing) : ys)),
   };
 }
 
@@ -75,6 +99,7 @@ function validation(metric: ValidationMetric, task: TaskKey): OverlaySpec {
     logScale: false,
     format: formatMetric,
     curve: (series, options) => curveOf(series.runId, xsOf(series.validations, options.x), (series.validations.tasks[task]?.[metric] ?? []).map(toNumber)),
+    groupCurve: (group, options) => (group.validations === undefined ? undefined : groupCurveOf(group, xsOf(group.validations, options.x), group.validations.tasks[task]?.[metric])),
   };
 }
 

@@ -3,7 +3,9 @@
 // row for the baseline (the other rows then show deltas against it), an Open per row, and CSV
 // export of what is shown.
 
-import type { ComparisonMessage } from '../../../src/protocol/compare-messages';
+import { formatMetric } from '../../../src/core/vocabulary/format';
+import { TASK_KEYS } from '../../../src/core/vocabulary/groups';
+import type { ComparisonMessage, RunGroup, Spread } from '../../../src/protocol/compare-messages';
 import type { RunSummary } from '../../../src/protocol/run-summary';
 import { element } from '../shared/dom';
 import { postToHost, readCompareState, saveCompareState } from './compare-state';
@@ -90,7 +92,39 @@ export function createRunTable(onHoverRun: (runId: string | undefined) => void):
     return element('tr', { className: pinned ? 'baseline' : '', attributes: { 'data-run-id': run.id, 'data-status': run.status } }, element('td', { className: 'row-actions' }, pin, open), ...cells);
   }
 
+  const groupHead = element('thead');
+  const groupBody = element('tbody');
+  const groupTable = element('table', { id: 'group-table', className: 'compare-table group-table' }, groupHead, groupBody);
+  const groupSection = element('div', { className: 'table-scroll group-section' }, element('h3', { text: 'Groups (runs that differ only by seed): mean ± std' }), groupTable);
+  const spreadText = (value: Spread | undefined) => (value === undefined ? '' : value.std === null ? formatMetric(value.mean) : `${formatMetric(value.mean)} ± ${formatMetric(value.std)}`);
+
+  /** One row per group (`tr[data-group-label]`): its runs' final accuracy and macro-F1 per task as mean ± std, with n. */
+  function renderGroups(): void {
+    const groups: readonly RunGroup[] = comparison?.groups ?? [];
+    groupSection.hidden = !groups.some((group) => group.n >= 2);
+    const tasks = TASK_KEYS.filter((task) => groups.some((group) => group.tasks[task] !== undefined));
+    const headers = ['Group', 'n', ...tasks.flatMap((task) => [`${task.toUpperCase()} final accuracy`, `${task.toUpperCase()} final macro-F1`])];
+    groupHead.replaceChildren(element('tr', {}, ...headers.map((text) => element('th', { text, attributes: { scope: 'col' } }))));
+    const runOf = new Map((comparison?.runs ?? []).map((run) => [run.id, run]));
+    groupBody.replaceChildren(
+      ...groups.map((group) => {
+        const first = runOf.get(group.runIds[0]);
+        const swatch = element('span', { className: 'run-swatch', attributes: { 'aria-hidden': 'true' } });
+        if (first !== undefined) swatch.style.backgroundColor = colorOf(first);
+        const cells = tasks.flatMap((task) => [spreadText(group.tasks[task]?.final.accuracy), spreadText(group.tasks[task]?.final.macroF1)].map((text) => element('td', { className: 'column-number', text })));
+        return element(
+          'tr',
+          { attributes: { 'data-group-label': group.label, 'data-n': String(group.n), title: group.runIds.join(', ') } },
+          element('td', {}, swatch, element('span', { className: 'run-name', text: group.label })),
+          element('td', { className: 'column-number', text: String(group.n) }),
+          ...cells,
+        );
+      }),
+    );
+  }
+
   function render(): void {
+    renderGroups();
     const shown = columns();
     const base = baseline();
     const runs = shownRuns(shown);
@@ -120,6 +154,7 @@ export function createRunTable(onHoverRun: (runId: string | undefined) => void):
       { id: 'compare-table-section', className: 'compare-table-section' },
       element('div', { className: 'table-controls' }, filter, allKeys, exportCsv, count),
       element('div', { className: 'table-scroll' }, table),
+      groupSection,
     ),
     update: (next, colors) => {
       comparison = next;
