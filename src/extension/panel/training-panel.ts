@@ -4,12 +4,12 @@
 // handshake wait in a queue. retainContextWhenHidden is off: when the panel is shown again or
 // VS Code reloads, the webview asks and the host resends.
 
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { parseWebviewToHost, type HostToWebview, type WebviewToHost } from '../../protocol/panel-messages';
 import type { TrainerEvent } from '../../protocol/trainer-events';
 import { RunHeaderTracker } from '../../protocol/run-header';
 import { Disposable } from '../disposable';
+import { webviewHtml } from '../webview-page';
 import { EventBatcher } from './event-batcher';
 
 export const PANEL_VIEW_TYPE = 'thaw.panel';
@@ -165,26 +165,7 @@ export class TrainingPanel extends Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const media = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', file)).toString();
-    // The toolkit inserts one <style> element at start-up; it carries the page's nonce (csp-nonce meta).
-    const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource} 'nonce-${nonce}'`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource} data:`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <meta property="csp-nonce" content="${nonce}">
-  <link rel="stylesheet" href="${media('uplot.css')}">
-  <link rel="stylesheet" href="${media('panel.css')}">
-  <title>Thaw Training</title>
-</head>
-<body>
-  <div id="app"></div>
-  <script nonce="${nonce}" src="${media('panel.js')}"></script>
-</body>
-</html>`;
+    return webviewHtml(webview, this.extensionUri, { title: 'Thaw Training', styles: ['uplot.css', 'panel.css'], script: 'panel.js' });
   }
 
   private detach(): void {

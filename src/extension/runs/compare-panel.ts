@@ -4,13 +4,13 @@
 // webview validated. The webview keeps the compared run folders in its state, so VS Code hands
 // them back after a reload (registerSerializer) and the same comparison is read again.
 
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseCompareWebviewToHost, type CompareHostToWebview, type CompareWebviewToHost } from '../../protocol/compare-messages';
 import type { RunSummary } from '../../protocol/run-summary';
 import { Disposable } from '../disposable';
+import { webviewHtml } from '../webview-page';
 import { comparisonMessage, type ComparisonSources } from './comparison-message';
 import { runFoldersOf } from './compare-state';
 
@@ -173,27 +173,7 @@ export class ComparePanel extends Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const media = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', file)).toString();
-    // The toolkit inserts one <style> element at start-up; it carries the page's nonce (csp-nonce meta).
-    const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource} 'nonce-${nonce}'`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource} data:`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <meta property="csp-nonce" content="${nonce}">
-  <link rel="stylesheet" href="${media('uplot.css')}">
-  <link rel="stylesheet" href="${media('panel.css')}">
-  <link rel="stylesheet" href="${media('compare.css')}">
-  <title>Thaw: Compare Runs</title>
-</head>
-<body>
-  <div id="app"></div>
-  <script nonce="${nonce}" src="${media('compare.js')}"></script>
-</body>
-</html>`;
+    return webviewHtml(webview, this.extensionUri, { title: 'Thaw: Compare Runs', styles: ['uplot.css', 'panel.css', 'compare.css'], script: 'compare.js' });
   }
 
   private detachListeners(): void {

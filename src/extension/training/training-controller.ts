@@ -46,19 +46,28 @@ export class TrainingController {
     private readonly trainer: () => Promise<TrainerLauncher>,
   ) {}
 
-  /** Starts phase `phaseName` of the selected experiment; resolves once the trainer runs (or it was refused). */
-  async startPhase(phaseName: string, fromCheckpoint?: string): Promise<boolean> {
+  /** The trainer, when no run is going; else says so. One run at a time. */
+  private async idleTrainer(): Promise<TrainerLauncher | undefined> {
     const trainer = await this.trainer();
-    if (trainer.running) {
-      this.ui.info('Thaw: a training run is already going. Stop it first.');
-      return false;
-    }
+    if (!trainer.running) return trainer;
+    this.ui.info('Thaw: a training run is already going. Stop it first.');
+    return undefined;
+  }
+
+  /** The selected experiment as saved (a start runs what is on disk); says so when there is none. */
+  private async savedExperiment(): Promise<ExperimentSnapshot | undefined> {
     await this.experiment.save();
     const snapshot = await this.experiment.current();
-    if (snapshot === undefined) {
-      this.ui.error('Thaw: no experiment to train. Create one with "Thaw: New Experiment".');
-      return false;
-    }
+    if (snapshot === undefined) this.ui.error('Thaw: no experiment to train. Create one with "Thaw: New Experiment".');
+    return snapshot;
+  }
+
+  /** Starts phase `phaseName` of the selected experiment; resolves once the trainer runs (or it was refused). */
+  async startPhase(phaseName: string, fromCheckpoint?: string): Promise<boolean> {
+    const trainer = await this.idleTrainer();
+    if (trainer === undefined) return false;
+    const snapshot = await this.savedExperiment();
+    if (snapshot === undefined) return false;
     // The plan brings the experiment schema: loaded on the first start, not during activation.
     const { planStart } = await import('./start-plan.js');
     const plan = planStart(phaseName, { snapshot, runs: await this.experiment.runs(), runsFolderSetting: this.experiment.runsFolderSetting(), exists: (file) => this.experiment.exists(file), ...(fromCheckpoint === undefined ? {} : { fromCheckpoint }) });
@@ -85,11 +94,8 @@ export class TrainingController {
 
   /** Continues a stopped or interrupted run from its latest checkpoint: `thaw train --resume RUN`. */
   async resume(runFolder: string): Promise<boolean> {
-    const trainer = await this.trainer();
-    if (trainer.running) {
-      this.ui.info('Thaw: a training run is already going. Stop it first.');
-      return false;
-    }
+    const trainer = await this.idleTrainer();
+    if (trainer === undefined) return false;
     await trainer.start(['train', '--resume', runFolder]);
     this.ui.info(`Thaw: resuming ${path.basename(runFolder)} from its latest checkpoint.`);
     return true;
@@ -101,15 +107,11 @@ export class TrainingController {
    * worked out first (`--dry-run`) and shown; a sweep of more than 50 variants asks first.
    */
   async runSweep(scenarios: boolean): Promise<boolean> {
-    const trainer = await this.trainer();
-    if (trainer.running) {
-      this.ui.info('Thaw: a training run is already going. Stop it first.');
-      return false;
-    }
-    await this.experiment.save();
-    const snapshot = await this.experiment.current();
+    const trainer = await this.idleTrainer();
+    if (trainer === undefined) return false;
+    const snapshot = await this.savedExperiment();
     if (snapshot?.experiment === undefined) {
-      this.ui.error(`Thaw: ${snapshot?.problem?.message ?? 'no experiment to run a sweep of'}`);
+      if (snapshot !== undefined) this.ui.error(`Thaw: ${snapshot.problem?.message ?? 'the experiment does not read'}`);
       return false;
     }
     const output = this.experiment.runsFolderSetting();
@@ -130,15 +132,11 @@ export class TrainingController {
 
   /** Runs every phase of the selected experiment in one run, as `thaw train FILE` does. */
   async runExperiment(): Promise<boolean> {
-    const trainer = await this.trainer();
-    if (trainer.running) {
-      this.ui.info('Thaw: a training run is already going. Stop it first.');
-      return false;
-    }
-    await this.experiment.save();
-    const snapshot = await this.experiment.current();
+    const trainer = await this.idleTrainer();
+    if (trainer === undefined) return false;
+    const snapshot = await this.savedExperiment();
     if (snapshot?.experiment === undefined) {
-      this.ui.error(`Thaw: ${snapshot?.problem?.message ?? 'no experiment to train'}`);
+      if (snapshot !== undefined) this.ui.error(`Thaw: ${snapshot.problem?.message ?? 'the experiment does not read'}`);
       return false;
     }
     const output = this.experiment.runsFolderSetting();
