@@ -274,10 +274,15 @@ export class ThawExtension extends Disposable {
   /** Opens the comparison on a finished sweep's variants (each variant's last run). */
   private async compareSweep(manifestFile: string): Promise<void> {
     try {
-      const { readManifest } = await import('../core/sweeps/sweep-manifest.js');
+      const [{ readManifest }, results, { formatScenarioReport }] = await Promise.all([
+        import('../core/sweeps/sweep-manifest.js'),
+        import('../core/sweeps/sweep-results.js'),
+        import('../core/sweeps/scenario-report.js'),
+      ]);
       const manifest = await readManifest(manifestFile);
       const folders = manifest.variants.flatMap((variant) => manifest.runs.find((run) => run.id === variant.run)?.runFolder ?? []);
-      if (folders.length > 0) (await this.comparePanel()).show(folders);
+      const report = manifest.scenarios ? formatScenarioReport(results.sweepScenarioReport(manifest), results.taskNames(manifest)) : undefined;
+      if (folders.length > 0) (await this.comparePanel()).show(folders, report);
     } catch (error) {
       this.output.appendLine(`[thaw] could not open the sweep's comparison: ${(error as Error).message}`);
     }

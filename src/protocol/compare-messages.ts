@@ -114,6 +114,8 @@ export const CompareHostToWebview = z.discriminatedUnion('type', [
     series: z.array(RunSeries),
     /** Present when two or more runs differ only by seed: every run in exactly one group, in `runs` order of first members. */
     groups: z.array(RunGroup).optional(),
+    /** A --scenarios sweep's report (per scenario: before and after, trainable parameters, wall time, frozen-task drift; the best per task), as `thaw sweep` prints it. */
+    report: z.string().optional(),
   }),
 ]);
 export type CompareHostToWebview = z.infer<typeof CompareHostToWebview>;

@@ -163,5 +163,8 @@ test('"Thaw: Compare Freezing Scenarios" runs every scenario and ends with a row
   await waitUntil('a row per scenario', async () => (await page.locator('.tab', { hasText: 'Compare 5 Runs' }).count()) > 0 && (await rows.count()) === 5 || undefined, 600_000);
   const statuses = await Promise.all([0, 1, 2, 3, 4].map((index) => rows.nth(index).getAttribute('data-status')));
   assert.deepEqual(statuses, ['completed', 'completed', 'completed', 'completed', 'completed']);
+  const report = (await compareFrame().locator('#scenario-report').textContent()) ?? '';
+  for (const scenario of ['freeze-all', 'freeze-encoder', 'freeze-head-a', 'freeze-head-b', 'recipe']) assert.ok(report.includes(scenario), `the scenario report names ${scenario}`);
+  assert.match(report, /n\/a \(head never trained\)/);
   await page.screenshot({ path: path.join(RESULTS, 'compare-scenarios.png') });
 });

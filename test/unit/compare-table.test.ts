@@ -177,4 +177,6 @@ test('comparison messages are validated in both directions', () => {
   assert.ok(!refused.ok && /one value per step/.test(refused.error));
   assert.ok(!parseCompareHostToWebview({ ...message, series: [{ ...series, color: -1 }] }).ok);
   assert.ok(!parseCompareHostToWebview({ ...message, runs: [{ ...message.runs[0], status: 'exploded' }] }).ok);
+  assert.ok(parseCompareHostToWebview({ ...message, report: 'scenario  n\nrecipe    1' }).ok, 'a scenario report is text');
+  assert.ok(!parseCompareHostToWebview({ ...message, report: { recipe: 1 } }).ok);
 });

@@ -26,6 +26,8 @@ export class ComparePanel extends Disposable {
   private ready = false;
   private queued: CompareHostToWebview[] = [];
   private runFolders: readonly string[] = [];
+  /** The scenario report of the sweep being compared, if it is a --scenarios sweep. */
+  private report: string | undefined;
   private summaries: readonly RunSummary[] = [];
   /** Bumped by each comparison asked for; a slower, older one is then dropped. */
   private generation = 0;
@@ -53,8 +55,9 @@ export class ComparePanel extends Disposable {
   }
 
   /** Compares the runs in these folders: opens the panel, or brings it to the front with them. */
-  show(runFolders: readonly string[]): void {
+  show(runFolders: readonly string[], report?: string): void {
     this.runFolders = [...runFolders];
+    this.report = report;
     if (this.panel === undefined) {
       this.attach(vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, this.title(), vscode.ViewColumn.Active, this.options()));
     } else {
@@ -144,7 +147,7 @@ export class ComparePanel extends Disposable {
       const message = await comparisonMessage(this.runFolders, this.sources);
       if (generation !== this.generation) return;
       this.summaries = message.runs;
-      this.post(message);
+      this.post(this.report === undefined ? message : { ...message, report: this.report });
     } catch (error) {
       this.output.appendLine(`[thaw] could not compare the runs: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -30,7 +30,11 @@ export function createCompareView(): CompareView {
   const table = createRunTable(charts.focusRun);
   const scatter = createTaskScatter(charts.focusRun);
   const empty = element('p', { id: 'no-runs', className: 'no-runs', text: 'Reading the runs…' });
-  root.append(empty, table.element, element('div', { className: 'compare-figures' }, scatter.element), charts.element);
+  // A --scenarios sweep's report, as `thaw sweep --scenarios` prints it: before and after, drift, the best per task.
+  const reportText = element('pre', { className: 'scenario-report-text' });
+  const report = element('section', { id: 'scenario-report', className: 'scenario-report' }, element('h2', { text: 'Scenario report' }), reportText);
+  report.hidden = true;
+  root.append(empty, table.element, report, element('div', { className: 'compare-figures' }, scatter.element), charts.element);
 
   return {
     element: root,
@@ -42,6 +46,8 @@ export function createCompareView(): CompareView {
       empty.hidden = message.runs.length > 0;
       root.dataset.runs = String(message.runs.length);
       table.update(message, charts.colorOf);
+      reportText.textContent = message.report ?? '';
+      report.hidden = message.report === undefined;
       scatter.update(message.runs, charts.colorOf);
       charts.update(message);
     },
