@@ -83,6 +83,10 @@ test('a box cleared in the panel shows in the Model view and the file, and one c
   await treeCheckbox('task_b_head').click();
   const panelBox = panelFrame().locator('[data-group="task_b_head"] .freeze');
   await waitUntil('the panel to follow the tree', async () => ((await panelBox.getAttribute('aria-checked')) === 'true' || (await panelBox.getAttribute('current-checked')) === 'true') || undefined, 30_000);
+  await waitUntil('the file to hold task_b_head', () => warmUpInFile().frozen?.includes('task_b_head') || undefined, 30_000);
+  // As a person would: look, then click again once the tree shows the box ticked.
+  await waitUntil('the tree to show it ticked', async () => (await treeCheckbox('task_b_head').getAttribute('aria-checked')) === 'true' || undefined, 30_000);
+  await new Promise((resolve) => setTimeout(resolve, 500));
   await treeCheckbox('task_b_head').click();
   await waitUntil('and back', async () => ((await panelBox.getAttribute('aria-checked')) === 'false' || (await panelBox.getAttribute('current-checked')) === 'false') || undefined, 30_000);
 });

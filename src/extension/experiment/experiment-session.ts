@@ -79,7 +79,11 @@ export class ExperimentSession extends Disposable {
       }
       snapshot = buildSnapshot({ file, text, runs: this.runs, chosenPhase: this.state.get<string>(PHASE_KEY + file), model, modelProblem });
     }
+    // An edit reloads twice (after the save, and when the editor reports the change): the views
+    // redraw only when something they show changed, so a click never lands on a row being redrawn.
+    const unchanged = this.current !== undefined && sameView(this.current, snapshot);
     this.current = snapshot;
+    if (unchanged) return snapshot;
     this.showDiagnostics(snapshot);
     this.changeEmitter.fire();
     return snapshot;
@@ -214,4 +218,10 @@ export class ExperimentSession extends Disposable {
     await Promise.all(legacy.map((key) => this.state.update(key, undefined)));
     void vscode.window.showInformationMessage('Thaw: what is frozen now lives in the experiment file, phase by phase; the freeze state saved by an earlier version was dropped.');
   }
+}
+
+/** Two snapshots the views draw alike: same file, text, phases, selection, model and problems. */
+function sameView(a: ExperimentSnapshot, b: ExperimentSnapshot): boolean {
+  const view = (snapshot: ExperimentSnapshot) => JSON.stringify([snapshot.file, snapshot.text, snapshot.phases, snapshot.selectedPhase, snapshot.model, snapshot.modelProblem, snapshot.problem]);
+  return view(a) === view(b);
 }
