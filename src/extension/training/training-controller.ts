@@ -54,6 +54,12 @@ export class TrainingController {
     return undefined;
   }
 
+  /** `--output DIR` when the thaw.runsFolder setting overrides the file's "output". */
+  private outputArgs(): string[] {
+    const output = this.experiment.runsFolderSetting();
+    return output === undefined ? [] : ['--output', output];
+  }
+
   /** The selected experiment as saved (a start runs what is on disk); says so when there is none. */
   private async savedExperiment(): Promise<ExperimentSnapshot | undefined> {
     await this.experiment.save();
@@ -110,12 +116,12 @@ export class TrainingController {
     const trainer = await this.idleTrainer();
     if (trainer === undefined) return false;
     const snapshot = await this.savedExperiment();
-    if (snapshot?.experiment === undefined) {
+    const experiment = snapshot?.experiment;
+    if (snapshot === undefined || experiment === undefined) {
       if (snapshot !== undefined) this.ui.error(`Thaw: ${snapshot.problem?.message ?? 'the experiment does not read'}`);
       return false;
     }
-    const output = this.experiment.runsFolderSetting();
-    const args = ['sweep', snapshot.file, ...(scenarios ? ['--scenarios'] : []), ...(output === undefined ? [] : ['--output', output])];
+    const args = ['sweep', snapshot.file, ...(scenarios ? ['--scenarios'] : []), ...this.outputArgs()];
     let plan: SweepSize;
     try {
       plan = sweepSize(await trainer.plan([...args, '--dry-run', '--json']));
@@ -135,13 +141,13 @@ export class TrainingController {
     const trainer = await this.idleTrainer();
     if (trainer === undefined) return false;
     const snapshot = await this.savedExperiment();
-    if (snapshot?.experiment === undefined) {
+    const experiment = snapshot?.experiment;
+    if (snapshot === undefined || experiment === undefined) {
       if (snapshot !== undefined) this.ui.error(`Thaw: ${snapshot.problem?.message ?? 'the experiment does not read'}`);
       return false;
     }
-    const output = this.experiment.runsFolderSetting();
-    await trainer.start(['train', snapshot.file, ...(output === undefined ? [] : ['--output', output])]);
-    this.ui.info(`Thaw: running every phase of ${path.basename(snapshot.file)}: ${snapshot.experiment.phases.map((phase) => phase.name).join(', ')}.`);
+    await trainer.start(['train', snapshot.file, ...this.outputArgs()]);
+    this.ui.info(`Thaw: running every phase of ${path.basename(snapshot.file)}: ${experiment.phases.map((phase) => phase.name).join(', ')}.`);
     return true;
   }
 }

@@ -6,11 +6,10 @@ import { findManifest, readManifest, type SweepManifest } from '../../core/sweep
 import { formatScenarioReport } from '../../core/sweeps/scenario-report';
 import { sweepScenarioReport, taskNames } from '../../core/sweeps/sweep-results';
 import { parseSweepEvent, type SweepEvent } from '../../protocol/sweep-events';
-import { parseHostToTrainer } from '../../protocol/trainer-events';
 import { planSweep } from '../sweep/plan-sweep';
 import { runSweep } from '../sweep/run-sweep';
-import type { StopSignal } from '../train/trainer';
 import { ProgressLine } from './progress-line';
+import { listenForStop } from './stop-signal';
 import { runSweepReportCommand } from './sweep-report-command';
 import { SweepProgress } from './sweep-progress';
 
@@ -76,7 +75,7 @@ export async function runSweepCommand(args: string[]): Promise<void> {
     if (values.json) process.stdout.write(`${JSON.stringify(planEvent(manifest, manifestFile, preview))}\n`);
     if (values['dry-run']) return;
   }
-  const stop = listenForStop();
+  const stop = listenForStop('thaw sweep');
   const progress = new SweepProgress(line);
   try {
     const outcome = await runSweep({
@@ -156,16 +155,4 @@ export function describePlan(manifest: SweepManifest): string {
   const unshared = unsharedSteps(manifest);
   lines.push(`size: ${manifest.variants.length} variants, ${total} steps in ${manifest.runs.length} runs (${unshared} steps if every variant ran alone)`);
   return lines.join('\n');
-}
-
-/** SIGTERM and an IPC "stop" both ask the current run to stop after its step. */
-function listenForStop(): StopSignal {
-  const stop: StopSignal = { requested: false };
-  process.on('SIGTERM', () => (stop.requested = true));
-  process.on('message', (message: unknown) => {
-    const parsed = parseHostToTrainer(message);
-    if (parsed.ok) stop.requested = true;
-    else process.stderr.write(`thaw sweep: ignored an invalid message from the host (${parsed.error})\n`);
-  });
-  return stop;
 }

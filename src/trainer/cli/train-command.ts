@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
-import { parseHostToTrainer, type TrainerEvent } from '../../protocol/trainer-events';
+import type { TrainerEvent } from '../../protocol/trainer-events';
 import { UsageError } from '../../core/errors';
 import { PRESET_NAMES, type PresetName } from '../../core/experiment/experiment-schema';
 import { EventSink } from '../train/event-sink';
 import { runTraining } from '../train/run-training';
-import type { StopSignal } from '../train/trainer';
 import { integerOption } from './options';
 import { ProgressLine } from './progress-line';
+import { listenForStop } from './stop-signal';
 import { TrainingProgress } from './training-progress';
 
 const HELP = `Usage: thaw train EXPERIMENT [--preset P] [--phase NAME] [--from RUN|CHECKPOINT] [--output DIR] [--json] [--max-steps N]
@@ -53,7 +53,7 @@ export async function runTrainCommand(args: string[]): Promise<void> {
   if (values.preset !== undefined && !(PRESET_NAMES as readonly string[]).includes(values.preset)) {
     throw new UsageError(`--preset must be one of ${PRESET_NAMES.join(', ')}, got "${values.preset}"`);
   }
-  const stop = listenForStop();
+  const stop = listenForStop('thaw train');
   const progress = new TrainingProgress(new ProgressLine());
   const sink = new EventSink({ stdout: values.json ?? false, ipc: true, listener: (event: TrainerEvent) => progress.show(event) });
   try {
@@ -73,16 +73,4 @@ export async function runTrainCommand(args: string[]): Promise<void> {
     process.removeAllListeners('SIGTERM');
     if (process.connected) process.disconnect();
   }
-}
-
-/** SIGTERM and an IPC "stop" both ask the loop to stop after its current step. */
-function listenForStop(): StopSignal {
-  const stop: StopSignal = { requested: false };
-  process.on('SIGTERM', () => (stop.requested = true));
-  process.on('message', (message: unknown) => {
-    const parsed = parseHostToTrainer(message);
-    if (parsed.ok) stop.requested = true;
-    else process.stderr.write(`thaw train: ignored an invalid message from the host (${parsed.error})\n`);
-  });
-  return stop;
 }
