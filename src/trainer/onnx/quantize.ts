@@ -48,42 +48,48 @@ export function quantizeDynamic(model: Uint8Array, options: QuantizeOptions = {}
   if (!(graph instanceof onnx.GraphProto)) throw new Error('the model has no graph');
   const initializers = new Map(graph.initializer.map((tensor) => [tensor.name ?? '', tensor]));
   const quantizeGather = options.gather ?? true;
-  const quantizedNames = new Map<string, QuantizedNames>();
-  const added: onnx.ITensorProto[] = [];
+  const weights = new WeightQuantizer(weightType);
   const nodes: onnx.INodeProto[] = [];
-
-  const quantizedWeight = (weight: FloatMatrix): QuantizedNames => {
-    let names = quantizedNames.get(weight.name);
-    if (names === undefined) {
-      names = { values: `${weight.name}_quantized`, scale: `${weight.name}_scale`, zeroPoint: `${weight.name}_zero_point` };
-      const quantized = weightType === 'uint8' ? quantizeAsymmetric(floatValues(weight)) : quantizeSymmetric(floatValues(weight));
-      const dataType = weightType === 'uint8' ? DataType.UINT8 : DataType.INT8;
-      const zeroPoint = weightType === 'uint8' ? Uint8Array.of(quantized.zeroPoint) : Int8Array.of(quantized.zeroPoint);
-      added.push(
-        byteTensor(names.values, weight.dims.map(Number), dataType, quantized.values),
-        floatTensor(names.scale, [], Float32Array.of(quantized.scale)),
-        byteTensor(names.zeroPoint, [], dataType, zeroPoint),
-      );
-      quantizedNames.set(weight.name, names);
-    }
-    return names;
-  };
 
   for (const node of graph.node) {
     const inDefaultDomain = (node.domain ?? '') === '';
     const matMulWeight = node.opType === 'MatMul' && inDefaultDomain ? floatMatrix(initializers.get(node.input?.[1] ?? '')) : undefined;
     const gatherTable = node.opType === 'Gather' && inDefaultDomain && quantizeGather ? floatMatrix(initializers.get(node.input?.[0] ?? '')) : undefined;
-    if (matMulWeight !== undefined) nodes.push(...quantizedMatMul(node, quantizedWeight(matMulWeight)));
-    else if (gatherTable !== undefined) nodes.push(...quantizedGather(node, quantizedWeight(gatherTable)));
+    if (matMulWeight !== undefined) nodes.push(...quantizedMatMul(node, weights.quantized(matMulWeight)));
+    else if (gatherTable !== undefined) nodes.push(...quantizedGather(node, weights.quantized(gatherTable)));
     else nodes.push(node);
   }
 
   // A float weight no node reads any more is dropped: that is where the size goes down 4x.
   const stillRead = new Set(nodes.flatMap((node) => node.input ?? []));
   graph.node = nodes.map((node) => onnx.NodeProto.create(node));
-  graph.initializer = [...graph.initializer.filter((tensor) => stillRead.has(tensor.name ?? '')), ...added].map((tensor) => onnx.TensorProto.create(tensor));
+  graph.initializer = [...graph.initializer.filter((tensor) => stillRead.has(tensor.name ?? '')), ...weights.added].map((tensor) => onnx.TensorProto.create(tensor));
   proto.docString = `${proto.docString} MatMul${quantizeGather ? ' and Gather' : ''} weights quantized to ${weightType} per tensor (dynamic quantization).`;
   return onnx.ModelProto.encode(proto).finish();
+}
+
+/** Quantizes each weight once (a table read by two nodes is stored once) and collects the new initializers. */
+class WeightQuantizer {
+  readonly added: onnx.ITensorProto[] = [];
+  private readonly names = new Map<string, QuantizedNames>();
+
+  constructor(private readonly weightType: 'uint8' | 'int8') {}
+
+  quantized(weight: FloatMatrix): QuantizedNames {
+    const known = this.names.get(weight.name);
+    if (known !== undefined) return known;
+    const names = { values: `${weight.name}_quantized`, scale: `${weight.name}_scale`, zeroPoint: `${weight.name}_zero_point` };
+    const unsigned = this.weightType === 'uint8';
+    const quantized = unsigned ? quantizeAsymmetric(floatValues(weight)) : quantizeSymmetric(floatValues(weight));
+    const dataType = unsigned ? DataType.UINT8 : DataType.INT8;
+    this.added.push(
+      byteTensor(names.values, weight.dims.map(Number), dataType, quantized.values),
+      floatTensor(names.scale, [], Float32Array.of(quantized.scale)),
+      byteTensor(names.zeroPoint, [], dataType, unsigned ? Uint8Array.of(quantized.zeroPoint) : Int8Array.of(quantized.zeroPoint)),
+    );
+    this.names.set(weight.name, names);
+    return names;
+  }
 }
 
 /** An initializer known to have a name and two dims. */
