@@ -7,12 +7,11 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { initBackend, tf } from '../../src/trainer/backend/tensorflow';
-import { encoderWeightSpecs } from '../../src/core/model/bert-weights';
 import { padBatch, type PaddedBatch } from '../../src/trainer/data/padded-batch';
 import { MINILM_SHAPE, generateModelFolder } from '../../src/trainer/init/generate-model-folder';
 import { loadSentenceModel } from '../../src/trainer/model/load-sentence-model';
 import type { SentenceModel } from '../../src/trainer/model/sentence-model';
-import { parameterWeightArrays } from '../../src/trainer/model/weight-arrays';
+import { sentenceModelWeightArrays } from '../../src/trainer/model/weight-arrays';
 import { buildEncoderModel } from '../../src/trainer/onnx/bert-graph';
 import { buildHeadsModel } from '../../src/trainer/onnx/heads-graph';
 import { sentenceModelHeads } from '../../src/trainer/onnx/model-heads';
@@ -41,7 +40,7 @@ before(async () => {
   model = await loadSentenceModel(folder, { heads: { task_a_head: { labels: ['ABBR', 'DESC', 'ENTY', 'HUM', 'LOC', 'NUM'] }, task_b_head: { labels: ['neg', 'pos'] } }, seed: 5 });
   const texts = [...sharedTexts(path.join(shared, 'datasets', 'trec', 'train.csv'), 2), ...sharedTexts(path.join(shared, 'datasets', 'mr', 'train.csv'), 2)];
   batch = padBatch(texts.map((text) => model!.tokenizer.tokenize(text, MAX_TOKENS)), model.tokenizer.padTokenId);
-  encoderBytes = buildEncoderModel(model.config, parameterWeightArrays(model.parameters, encoderWeightSpecs(model.config)), { pooled: true });
+  encoderBytes = buildEncoderModel(model.config, sentenceModelWeightArrays(model), { pooled: true });
   encoder = await OrtEncoder.fromModel(encoderBytes, model.config);
 });
 
