@@ -13,13 +13,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 // The platforms onnxruntime-node 1.14 ships binaries for (bin/napi-v3/<os>/<arch>), named
 // as vsce's --target names them.
 const TARGETS = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64', 'win32-arm64'];
 const ORT_BIN = 'node_modules/onnxruntime-node/bin/napi-v3';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = fileURLToPath(new URL('..', import.meta.url));
 const host = `${process.platform}-${process.arch}`;
 const { target, out } = parseArguments(process.argv.slice(2));
 
