@@ -28,7 +28,7 @@ const noDynamicEngineImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'media/**', 'scratch/**', '.vscode-test/**', '*.mjs', 'scripts/**'] },
+  { ignores: ['out/**', 'node_modules/**', 'media/**', 'scratch/**', '.vscode-test/**', '*.mjs', 'scripts/**', 'stubs/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
