@@ -1,0 +1,52 @@
+// Writing an exported folder all at once: every file goes into a hidden sibling of DIR, which
+// is renamed to DIR only when all are written. A failed export leaves DIR as it was (absent,
+// empty, or with --force its old contents), never half-written.
+
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { ThawError } from '../../core/errors';
+import type { ExportFiles } from './sentence-transformers-files';
+
+/** Refuses a DIR that holds anything, unless `force`; a file is never replaced by a folder. */
+export async function checkExportTarget(target: string, force: boolean, source: string): Promise<void> {
+  const resolved = path.resolve(target);
+  const stat = await fs.stat(resolved).catch(() => undefined);
+  if (stat === undefined) return;
+  if (!stat.isDirectory()) throw new ThawError('--out exists and is not a folder', resolved);
+  const inside = path.relative(resolved, path.resolve(source));
+  if (force && !inside.startsWith('..') && !path.isAbsolute(inside)) throw new ThawError('--out holds SOURCE; --force would delete what it exports', resolved);
+  if (!force && (await fs.readdir(resolved)).length > 0) throw new ThawError('--out is not empty; choose a new folder, or replace it with --force', resolved);
+}
+
+/** Writes `files` as the folder `target`, replacing what was there (checked by checkExportTarget). */
+export async function writeExportFolder(target: string, files: ExportFiles): Promise<void> {
+  const resolved = path.resolve(target);
+  const parent = path.dirname(resolved);
+  await fs.mkdir(parent, { recursive: true });
+  const staging = await fs.mkdtemp(path.join(parent, `.${path.basename(resolved)}.export-`));
+  try {
+    for (const name of [...files.keys()].sort()) {
+      const file = path.join(staging, ...name.split('/'));
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, files.get(name)!);
+    }
+    await replaceFolder(staging, resolved);
+  } catch (error) {
+    await fs.rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Moves the old folder aside, the new one in, then deletes the old one. */
+async function replaceFolder(staging: string, target: string): Promise<void> {
+  if (!existsSync(target)) return fs.rename(staging, target);
+  const old = `${staging}.old`;
+  await fs.rename(target, old);
+  try {
+    await fs.rename(staging, target);
+  } catch (error) {
+    await fs.rename(old, target);
+    throw error;
+  }
+  await fs.rm(old, { recursive: true, force: true });
+}
