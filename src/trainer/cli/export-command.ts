@@ -39,12 +39,18 @@ export async function runExportCommand(args: string[]): Promise<void> {
 
   const progress = new ProgressLine();
   const started = Date.now();
+  // The extension's Cancel (SIGTERM) or Ctrl+C: stop, and leave nothing half-written.
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
   const result = await exportModel({
     source: positionals[0],
     out: values.out,
     format: format as ExportFormat,
     force: values.force === true,
     onProgress: (message) => progress.done(`thaw export: ${message}`),
+    signal: abort.signal,
   });
   progress.done(`thaw export: wrote ${result.files.length} files into ${result.folder} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   process.stdout.write(`${result.folder}\n`);

@@ -20,6 +20,8 @@ export interface ExportOptions {
   /** Replace a non-empty --out. */
   readonly force: boolean;
   readonly onProgress?: (message: string) => void;
+  /** Stops the export before it renames its folder into place; nothing is left behind. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ExportResult {
@@ -67,6 +69,6 @@ export async function exportModel(options: ExportOptions): Promise<ExportResult>
     }),
   );
   report(`writing ${files.size} files into ${path.resolve(options.out)}`);
-  await writeExportFolder(options.out, files);
+  await writeExportFolder(options.out, files, options.signal);
   return { folder: path.resolve(options.out), modelFolder: source.modelFolder, files: [...files.keys()].sort() };
 }

@@ -18,14 +18,18 @@ export async function checkExportTarget(target: string, force: boolean, source: 
   if (!force && (await fs.readdir(resolved)).length > 0) throw new ThawError('--out is not empty; choose a new folder, or replace it with --force', resolved);
 }
 
-/** Writes `files` as the folder `target`, replacing what was there (checked by checkExportTarget). */
-export async function writeExportFolder(target: string, files: ExportFiles): Promise<void> {
+/**
+ * Writes `files` as the folder `target`, replacing what was there (checked by checkExportTarget).
+ * An abort (the CLI's SIGTERM) between two files removes what was written and throws.
+ */
+export async function writeExportFolder(target: string, files: ExportFiles, signal?: AbortSignal): Promise<void> {
   const resolved = path.resolve(target);
   const parent = path.dirname(resolved);
   await fs.mkdir(parent, { recursive: true });
   const staging = await fs.mkdtemp(path.join(parent, `.${path.basename(resolved)}.export-`));
   try {
     for (const name of [...files.keys()].sort()) {
+      if (signal?.aborted === true) throw new ThawError('stopped; nothing was written', resolved);
       const file = path.join(staging, ...name.split('/'));
       await fs.mkdir(path.dirname(file), { recursive: true });
       await fs.writeFile(file, files.get(name)!);
