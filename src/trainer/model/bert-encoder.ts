@@ -5,6 +5,7 @@ import type { Rank, Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D } from '@tens
 import { tf } from '../backend/tensorflow';
 import { embeddingLookup, plainMatMul, swapLastAxes } from '../backend/trainable-ops';
 import { headSize, type BertConfig } from '../../core/model/bert-config';
+import { MASKED_SCORE } from './attention-bias';
 import { DropoutPlan } from './dropout';
 import type { GroupName, ParameterSet } from './parameter-groups';
 
@@ -21,12 +22,6 @@ export interface EncoderOutput {
   /** Like BertModel's hidden_states: the embeddings' output, then each layer's (N + 1 tensors). */
   readonly hiddenStates: readonly Tensor3D[];
 }
-
-/**
- * Masked positions get this added to their attention scores. Hugging Face adds float32's
- * minimum; any value this negative makes softmax give exactly zero, as that does.
- */
-const MASKED_SCORE = -1e9;
 
 export class BertEncoder {
   constructor(

@@ -4,57 +4,35 @@ import { tf } from '../backend/tensorflow';
 import { ThawError } from '../../core/errors';
 import { SeededNormal, initialValues } from '../init/seeded-random';
 import { encoderWeightSpecs, headWeightSpecs, type WeightSpec } from '../../core/model/bert-weights';
-import { HEADS_FILE, WEIGHTS_FILE, type ModelFolder } from './model-folder';
+import { HEADS_FILE, type ModelFolder } from './model-folder';
 import { HEAD_NAMES, type HeadName, type NamedParameter } from './parameter-groups';
-import { toFloat32, type SafetensorsContents, type SafetensorsTensor } from './safetensors';
+import type { SafetensorsContents, SafetensorsTensor } from './safetensors';
+import { labelsMetadataKey, readEncoderWeights, weightArray } from './weight-arrays';
 import type { HeadSpec } from './sentence-model';
 import * as path from 'node:path';
 
-/** Metadata key in heads.safetensors that holds a head's labels as a JSON array. */
-export const labelsMetadataKey = (head: HeadName): string => `${head}.labels`;
-
-/**
- * Where a weight may be found in a file: its own name, with the `bert.` prefix of
- * BertFor... checkpoints, or with LayerNorm's old gamma/beta names (as transformers accepts).
- */
-function candidateNames(name: string): string[] {
-  const names = [name, `bert.${name}`];
-  if (name.includes('LayerNorm.')) {
-    const old = name.replace(/\.weight$/, '.gamma').replace(/\.bias$/, '.beta');
-    names.push(old, `bert.${old}`);
-  }
-  return names;
-}
-
 function variableFrom(spec: WeightSpec, tensor: SafetensorsTensor, file: string): NamedParameter {
-  if (tensor.shape.length !== spec.shape.length || tensor.shape.some((size, axis) => size !== spec.shape[axis])) {
-    throw new ThawError(`tensor "${tensor.name}" has shape [${tensor.shape.join(', ')}], config.json implies [${spec.shape.join(', ')}]`, file);
-  }
-  const values = toFloat32(tensor, file);
-  return { name: spec.name, group: spec.group, variable: tf.variable(tf.tensor(values, [...spec.shape], 'float32'), true) };
+  return { name: spec.name, group: spec.group, variable: tf.variable(tf.tensor(weightArray(spec, tensor, file), [...spec.shape], 'float32'), true) };
 }
 
 /**
  * The encoder's weights as variables, and the file's other tensors (kept to write back).
- * A missing weight or a shape that disagrees with config.json is an error naming the tensor.
+ * A missing weight or a shape that disagrees with config.json is an error naming the tensor
+ * (checked by readEncoderWeights).
  */
 export function encoderParameters(folder: ModelFolder): { parameters: NamedParameter[]; passthrough: SafetensorsTensor[] } {
-  const file = path.join(folder.path, WEIGHTS_FILE);
-  const used = new Set<string>();
+  const { arrays, fileNames } = readEncoderWeights(folder);
   const parameters: NamedParameter[] = [];
   try {
     for (const spec of encoderWeightSpecs(folder.config)) {
-      const found = candidateNames(spec.name).map((name) => folder.weights.tensors.get(name)).find((tensor) => tensor !== undefined);
-      if (found === undefined) throw new ThawError(`missing tensor "${spec.name}" (config.json says ${folder.config.num_hidden_layers} layers)`, file);
-      used.add(found.name);
-      parameters.push(variableFrom(spec, found, file));
+      parameters.push({ name: spec.name, group: spec.group, variable: tf.variable(tf.tensor(arrays.get(spec.name)!, [...spec.shape], 'float32'), true) });
     }
   } catch (error) {
     parameters.forEach((parameter) => parameter.variable.dispose());
     throw error;
   }
   const passthrough = [...folder.weights.tensors.values()]
-    .filter((tensor) => !used.has(tensor.name))
+    .filter((tensor) => !fileNames.has(tensor.name))
     .map((tensor) => ({ ...tensor, name: tensor.name.replace(/^bert\./, ''), bytes: new Uint8Array(tensor.bytes) }));
   return { parameters, passthrough };
 }

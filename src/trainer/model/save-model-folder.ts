@@ -5,7 +5,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../core/io/atomic-write';
-import { labelsMetadataKey } from './load-weights';
+import { labelsMetadataKey } from './weight-arrays';
 import { COMPANION_FILES, HEADS_FILE, POOLING_CONFIG_FILE, WEIGHTS_FILE } from './model-folder';
 import { isHead } from '../../core/vocabulary/groups';
 import type { NamedParameter } from './parameter-groups';
