@@ -1,6 +1,7 @@
 // `thaw export` of a short recipe run on a tiny model: the folder's layout is sentence-
-// transformers', it loads back into Thaw bit for bit, the same checkpoint gives the same bytes,
-// and bad input fails in one line with nothing written.
+// transformers', it loads back into Thaw bit for bit, transformers.js and ONNX Runtime give
+// Thaw's embeddings and head logits from onnx/, the same checkpoint gives the same bytes, and
+// bad input fails in one line with nothing written.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -9,7 +10,14 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { encoderWeightSpecs, poolerWeightSpecs } from '../../src/core/model/bert-weights';
 import { parseBertConfig } from '../../src/core/model/bert-config';
+import { initBackend, tf } from '../../src/trainer/backend/tensorflow';
+import { embedSentences } from '../../src/trainer/embed-sentences';
+import { loadSentenceModel } from '../../src/trainer/model/load-sentence-model';
 import { parseSafetensors } from '../../src/trainer/model/safetensors';
+import { SENTENCE_EMBEDDING } from '../../src/trainer/onnx/bert-graph';
+import { OrtSession } from '../../src/trainer/onnx/ort-session';
+import { checkOnnxModel, onnxCheckerSkip } from '../helpers/onnx-checker';
+import { cosine, embedWithTransformersJs, maxAbsDifference, onnxMetadata } from '../helpers/transformers-js';
 import { checkpointFolder, readLatest } from '../../src/trainer/train/checkpoint-files';
 import { temporaryFolder } from '../helpers/tiny-model';
 import { DEMO_TASKS, tinyDemoModel, writeExperiment } from '../helpers/tiny-experiment';
@@ -21,6 +29,10 @@ let run: string;
 let checkpoint: string;
 /** `thaw export RUN --out` of the recipe run, format all. */
 let exported: string;
+/** The checkpoint's embeddings of SENTENCES by `thaw embed`. */
+let thawEmbeddings: number[][];
+
+const SENTENCES = ['Where is the Atacama Desert?', 'The soup was cold and the service slow.', 'An absolutely wonderful little hotel!', 'Who wrote it?'];
 /** The experiment's max length, unlike the model folder's 48. */
 const MAX_SEQ_LENGTH = 40;
 
@@ -69,7 +81,12 @@ before(async () => {
   run = path.join(runs, readdirSync(runs).filter((name) => !name.startsWith('.'))[0]);
   checkpoint = checkpointFolder(run, (await readLatest(run))!.folder);
   exported = path.join(workspace.folder, 'exported');
-  assert.equal(await exportOk(run, '--out', exported, '--format', 'sentence-transformers'), exported);
+  assert.equal(await exportOk(run, '--out', exported), exported);
+  const input = path.join(workspace.folder, 'sentences.txt');
+  writeFileSync(input, `${SENTENCES.join('\n')}\n`);
+  const embedded = await thaw('embed', '--model', checkpoint, input, '--max-seq-length', String(MAX_SEQ_LENGTH));
+  assert.equal(embedded.code, 0, embedded.stderr);
+  thawEmbeddings = embedded.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { embedding: number[] }).embedding);
 });
 after(() => workspace.cleanup());
 
@@ -82,6 +99,9 @@ test('the root is a sentence-transformers folder: Transformer + mean Pooling, th
     'heads.safetensors',
     'model.safetensors',
     'modules.json',
+    'onnx/heads.onnx',
+    'onnx/model.onnx',
+    'onnx/model_quantized.onnx',
     'sentence_bert_config.json',
     'special_tokens_map.json',
     'tokenizer.json',
@@ -118,10 +138,74 @@ test('the root is a sentence-transformers folder: Transformer + mean Pooling, th
     '## Validation',
     'SentenceTransformer("exported")',
     'safe_open("exported/heads.safetensors", "pt")',
+    "pipeline('feature-extraction', 'exported')",
+    "{ pooling: 'mean' }",
+    '`onnx/heads.onnx`',
   ]) {
     assert.ok(card.includes(expected), `the model card says ${expected}:\n${card}`);
   }
-  assert.ok(!card.includes('onnx/'), 'no onnx/ in a sentence-transformers export');
+});
+
+test('--format sentence-transformers leaves out onnx/; --format onnx writes only what transformers.js needs', async () => {
+  const python = path.join(workspace.folder, 'python-only');
+  await exportOk(run, '--out', python, '--format', 'sentence-transformers');
+  assert.deepEqual(filesUnder(python), filesUnder(exported).filter((file) => !file.startsWith('onnx/')));
+  assert.ok(!readFileSync(path.join(python, 'README.md'), 'utf8').includes('onnx/'), 'the card does not mention onnx/');
+  const javascript = path.join(workspace.folder, 'js-only');
+  await exportOk(run, '--out', javascript, '--format', 'onnx');
+  assert.deepEqual(filesUnder(javascript), [
+    'README.md',
+    'config.json',
+    'onnx/heads.onnx',
+    'onnx/model.onnx',
+    'onnx/model_quantized.onnx',
+    'special_tokens_map.json',
+    'tokenizer.json',
+    'tokenizer_config.json',
+    'vocab.txt',
+  ]);
+  assert.ok(!readFileSync(path.join(javascript, 'README.md'), 'utf8').includes('SentenceTransformer('), 'the card has no Python section');
+});
+
+test("transformers.js' feature-extraction pipeline on DIR gives the checkpoint's embeddings (float32 within 1e-4; int8 cosine >= 0.99)", async () => {
+  const float32 = await embedWithTransformersJs(exported, SENTENCES, false);
+  const difference = maxAbsDifference(float32, thawEmbeddings);
+  assert.ok(difference <= 1e-4, `onnx/model.onnx differs from Thaw by ${difference}`);
+  const int8 = await embedWithTransformersJs(exported, SENTENCES, true);
+  const cosines = int8.map((vector, index) => cosine(vector, thawEmbeddings[index]));
+  const worst = Math.min(...cosines);
+  process.stderr.write(`# float32 max |difference| ${difference.toExponential(2)}; int8 cosine min ${worst.toFixed(7)} over ${SENTENCES.length} sentences (hidden 128, 2 layers)\n`);
+  assert.ok(worst >= 0.99, `onnx/model_quantized.onnx: cosine ${worst}`);
+});
+
+test("onnx/heads.onnx in ONNX Runtime gives the trainer's head logits within 1e-5, with the labels in its metadata", async () => {
+  await initBackend();
+  const model = await loadSentenceModel(checkpoint);
+  const session = await OrtSession.create(readFileSync(path.join(exported, 'onnx', 'heads.onnx')), { threads: 1 });
+  try {
+    const pooled = await embedSentences(model, SENTENCES, { maxSeqLength: MAX_SEQ_LENGTH });
+    const flat = Float32Array.from(pooled.flatMap((vector) => [...vector]));
+    const input = new session.ort.Tensor('float32', flat, [SENTENCES.length, model.config.hidden_size]);
+    const outputs = await session.run({ [SENTENCE_EMBEDDING]: input }, ['task_a_head_logits', 'task_b_head_logits']);
+    const metadata = onnxMetadata(readFileSync(path.join(exported, 'onnx', 'heads.onnx')));
+    for (const head of ['task_a_head', 'task_b_head'] as const) {
+      const expected = tf.tidy(() => model.headLogits(head, tf.tensor2d(flat, [SENTENCES.length, model.config.hidden_size])).dataSync());
+      const actual = outputs[`${head}_logits`].data as Float32Array;
+      assert.equal(actual.length, expected.length);
+      const difference = Math.max(...Array.from(actual, (value, index) => Math.abs(value - expected[index])));
+      assert.ok(difference <= 1e-5, `${head}: logits differ by ${difference}`);
+      assert.deepEqual(JSON.parse(metadata[`${head}.labels`]), model.parts.heads.get(head)?.labels);
+    }
+  } finally {
+    await session.dispose();
+    await model.dispose();
+  }
+});
+
+test('onnx/*.onnx pass the ONNX checker (full_check)', { skip: onnxCheckerSkip() }, () => {
+  const checked = path.join(workspace.folder, 'checked');
+  mkdirSync(checked);
+  for (const name of ['model.onnx', 'model_quantized.onnx', 'heads.onnx']) checkOnnxModel(readFileSync(path.join(exported, 'onnx', name)), checked, name);
 });
 
 test("model.safetensors holds BertModel's names (no bert. prefix, the pooler present) and the checkpoint's exact weights", () => {
@@ -148,25 +232,20 @@ test('heads.safetensors round-trips: the same tensors and labels as the checkpoi
 });
 
 test("thaw embed --model DIR gives the checkpoint's embeddings exactly", async () => {
-  const input = path.join(workspace.folder, 'sentences.txt');
-  writeFileSync(input, 'Where is the Atacama Desert?\nThe soup was cold and the service slow.\nAn absolutely wonderful little hotel!\n');
-  const fromExport = await thaw('embed', '--model', exported, input);
-  const fromCheckpoint = await thaw('embed', '--model', checkpoint, input, '--max-seq-length', String(MAX_SEQ_LENGTH));
+  const fromExport = await thaw('embed', '--model', exported, path.join(workspace.folder, 'sentences.txt'));
   assert.equal(fromExport.code, 0, fromExport.stderr);
-  assert.equal(fromCheckpoint.code, 0, fromCheckpoint.stderr);
-  assert.equal(fromExport.stdout, fromCheckpoint.stdout);
+  assert.deepEqual(
+    fromExport.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { embedding: number[] }).embedding),
+    thawEmbeddings,
+  );
 });
 
 test('the same checkpoint gives the same bytes, and a checkpoint folder exports as its run does', async () => {
-  const again = path.join(workspace.folder, 'again');
-  await exportOk(checkpoint, '--out', again, '--format', 'sentence-transformers');
+  // The card's loading examples name the folder: the same name, elsewhere.
+  const again = path.join(workspace.folder, 'elsewhere', 'exported');
+  await exportOk(checkpoint, '--out', again);
   assert.deepEqual(filesUnder(again), filesUnder(exported));
-  for (const file of filesUnder(exported)) {
-    const expected = readFileSync(path.join(exported, file));
-    // The card names the folder in its loading examples.
-    if (file === 'README.md') assert.equal(readFileSync(path.join(again, file), 'utf8'), expected.toString('utf8').replaceAll('"exported', '"again'));
-    else assert.ok(readFileSync(path.join(again, file)).equals(expected), `${file} is the same, byte for byte`);
-  }
+  for (const file of filesUnder(exported)) assert.ok(readFileSync(path.join(again, file)).equals(readFileSync(path.join(exported, file))), `${file} is the same, byte for byte`);
 });
 
 test('bad input: one line, exit 1, nothing written', async () => {

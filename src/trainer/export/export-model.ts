@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { readModelFolder } from '../model/model-folder';
 import { resolveExportSource } from './export-source';
 import { modelCard } from './model-card';
+import { onnxFiles } from './onnx-files';
 import { readRunHistory } from './run-history';
 import { exportedWeights, sentenceTransformersFiles, tokenizerFiles, type ExportFiles } from './sentence-transformers-files';
 import { checkExportTarget, writeExportFolder } from './write-export-folder';
@@ -51,9 +52,7 @@ export async function exportModel(options: ExportOptions): Promise<ExportResult>
   const files: ExportFiles = sentenceTransformers
     ? await sentenceTransformersFiles(folder, weights, maxSeqLength)
     : new Map([['config.json', `${JSON.stringify({ ...folder.config, model_type: 'bert', architectures: ['BertModel'] }, null, 2)}\n`], ...(await tokenizerFiles(folder.path, maxSeqLength))]);
-  if (onnx) {
-    // The ONNX files come with the ONNX graph builder.
-  }
+  if (onnx) for (const [file, contents] of onnxFiles(folder.config, weights, report)) files.set(file, contents);
   files.set(
     'README.md',
     modelCard({

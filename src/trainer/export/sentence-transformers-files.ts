@@ -10,7 +10,7 @@ import type { BertConfig } from '../../core/model/bert-config';
 import { encoderWeightSpecs, poolerWeightSpecs } from '../../core/model/bert-weights';
 import { readJson } from '../../core/io/read-json';
 import { HEAD_NAMES, type HeadName } from '../../core/vocabulary/groups';
-import { labelsMetadataKey } from '../model/load-weights';
+import { candidateNames, labelsMetadataKey, readEncoderWeights } from '../model/weight-arrays';
 import { HEADS_FILE, POOLING_CONFIG_FILE, WEIGHTS_FILE, type ModelFolder } from '../model/model-folder';
 import { FLOAT_DTYPES, encodeFloats, serializeSafetensors, toFloat32, type SafetensorsContents, type TensorToWrite } from '../model/safetensors';
 import { meanPoolingConfig } from '../model/save-model-folder';
@@ -46,18 +46,11 @@ const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 /** The weights of `folder` by BertModel's names, float32; a missing encoder tensor is an error naming it. */
 export function exportedWeights(folder: ModelFolder): ExportedWeights {
   const file = path.join(folder.path, WEIGHTS_FILE);
-  const byName = new Map([...folder.weights.tensors.values()].map((tensor) => [bertModelName(tensor.name), tensor]));
-  const encoder = new Map<string, Float32Array>();
-  for (const spec of encoderWeightSpecs(folder.config)) {
-    const tensor = byName.get(spec.name);
-    if (tensor === undefined) throw new ThawError(`missing tensor "${spec.name}" (config.json says ${folder.config.num_hidden_layers} layers)`, file);
-    if (tensor.shape.join() !== spec.shape.join()) throw new ThawError(`tensor "${tensor.name}" has shape [${tensor.shape.join(', ')}], config.json implies [${spec.shape.join(', ')}]`, file);
-    encoder.set(spec.name, toFloat32(tensor, file));
-  }
+  const encoder = new Map(readEncoderWeights(folder).arrays);
   // BertModel expects a pooler; mean pooling never reads it. A folder without one gets zeros,
   // so that Python loads it without "newly initialized" weights and the bytes stay the same.
   for (const spec of poolerWeightSpecs(folder.config)) {
-    const tensor = byName.get(spec.name);
+    const tensor = candidateNames(spec.name).map((name) => folder.weights.tensors.get(name)).find((found) => found !== undefined);
     encoder.set(spec.name, tensor === undefined ? new Float32Array(spec.shape.reduce((a, b) => a * b, 1)) : toFloat32(tensor, file));
   }
   return { encoder, heads: folder.heads === undefined ? [] : readHeads(folder.heads, folder.config.hidden_size, path.join(folder.path, HEADS_FILE)) };
