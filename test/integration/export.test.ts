@@ -256,9 +256,13 @@ test('bad input: one line, exit 1, nothing written', async () => {
   mkdirSync(junk);
   writeFileSync(path.join(junk, 'notes.txt'), 'not a model');
   const fresh = path.join(workspace.folder, 'never-written');
+  const started = path.join(workspace.folder, 'started-run');
+  mkdirSync(path.join(started, 'checkpoints'), { recursive: true });
+  writeFileSync(path.join(started, 'experiment.json'), readFileSync(path.join(run, 'experiment.json')));
   const cases: [string[], RegExp][] = [
     [[path.join(workspace.folder, 'missing'), '--out', fresh], /missing: no such run, checkpoint or model folder$/],
     [[junk, '--out', fresh], /junk: not a run folder \(with checkpoints\/\), a checkpoint folder \(with position\.json\) or a model folder \(with config\.json\)$/],
+    [[started, '--out', fresh], /started-run: this run has no checkpoint yet: nothing to export$/],
     [[run, '--out', notEmpty], /not-empty: --out is not empty; choose a new folder, or replace it with --force$/],
     [[run, '--out', path.join(run, '..'), '--force'], /--out holds SOURCE; --force would delete what it exports$/],
   ];

@@ -41,9 +41,12 @@ export async function exportRunModel(run: RunSummary, host: ExportHost): Promise
   if (action === 'Open Model Card') await vscode.window.showTextDocument(readme, { preview: true });
 }
 
-/** A new folder beside the experiment's: exports/<run id>. */
+/**
+ * A new folder beside the runs folder, `<run id>-model`: its parent exists, which the simple
+ * save dialog of remote and web windows requires.
+ */
 async function askTarget(run: RunSummary): Promise<string | undefined> {
-  const defaultUri = vscode.Uri.file(path.join(path.dirname(path.dirname(run.folder)), 'exports', run.id));
+  const defaultUri = vscode.Uri.file(path.join(path.dirname(path.dirname(run.folder)), `${run.id}-model`));
   const uri = await vscode.window.showSaveDialog({ defaultUri, title: `Thaw: export ${run.name} into a new folder`, saveLabel: 'Export Here' });
   return uri?.fsPath;
 }
