@@ -2,7 +2,7 @@
 // the folder nor its hidden staging sibling, and --force swaps the old folder for the new one.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { checkExportTarget, writeExportFolder } from '../../src/trainer/export/write-export-folder';
@@ -25,6 +25,9 @@ test('a new folder is written whole; --force replaces a non-empty one, which is 
   const target = path.join(workspace.folder, 'out');
   await writeExportFolder(target, files());
   assert.equal(readFileSync(path.join(target, 'onnx', 'model.onnx'), 'utf8'), 'bytes');
+  mkdirSync(path.join(workspace.folder, 'made-by-mkdir'));
+  assert.equal(statSync(target).mode & 0o777, statSync(path.join(workspace.folder, 'made-by-mkdir')).mode & 0o777, 'the umask, not 0700');
+  rmSync(path.join(workspace.folder, 'made-by-mkdir'), { recursive: true });
   await assert.rejects(checkExportTarget(target, false, '/elsewhere'), /--out is not empty/);
   writeFileSync(path.join(target, 'old.txt'), 'old');
   await checkExportTarget(target, true, '/elsewhere');

@@ -2,6 +2,7 @@
 // is renamed to DIR only when all are written. A failed export leaves DIR as it was (absent,
 // empty, or with --force its old contents), never half-written.
 
+import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ThawError } from '../../core/errors';
@@ -26,7 +27,9 @@ export async function writeExportFolder(target: string, files: ExportFiles, sign
   const resolved = path.resolve(target);
   const parent = path.dirname(resolved);
   await fs.mkdir(parent, { recursive: true });
-  const staging = await fs.mkdtemp(path.join(parent, `.${path.basename(resolved)}.export-`));
+  // Not mkdtemp: its 0700 would stay on the folder after the rename; mkdir honours the umask.
+  const staging = path.join(parent, `.${path.basename(resolved)}.export-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await fs.mkdir(staging);
   try {
     for (const name of [...files.keys()].sort()) {
       if (signal?.aborted === true) throw new ThawError('stopped; nothing was written', resolved);
