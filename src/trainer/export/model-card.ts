@@ -168,7 +168,7 @@ function filesList(facts: ModelCardFacts): string[] {
   if (facts.onnx) {
     files.push(
       '- `onnx/model.onnx`: the encoder, float32 (inputs `input_ids`, `attention_mask`, `token_type_ids`; output `last_hidden_state`)',
-      '- `onnx/model_quantized.onnx`: the same with int8 weights (dynamic quantization), transformers.js\' default',
+      '- `onnx/model_quantized.onnx`: the same with 8-bit weights (dynamic quantization), transformers.js\' default',
       ...(facts.heads.length > 0 ? ['- `onnx/heads.onnx`: the task heads over the pooled embedding'] : []),
     );
   }
