@@ -72,7 +72,7 @@ before(async () => {
     maxSeqLength: MAX_SEQ_LENGTH,
     phases: [
       { name: 'warm-up', steps: 4, frozen: ['encoder'], lr: { heads: 1e-2 } },
-      { name: 'fine-tune', steps: 4, lr: { encoder: 1e-4, heads: 1e-3 } },
+      { name: 'fine-tune', steps: 4, lr: { encoder: 1e-4, heads: 1e-3 }, schedule: { warmupSteps: 2, decay: 'linear' } },
     ],
   });
   const result = await thaw('train', file);
@@ -134,7 +134,8 @@ test('the root is a sentence-transformers folder: Transformer + mean Pooling, th
     `| \`task_a_head\` | ${DEMO_TASKS.a.name} |`,
     `| \`task_b_head\` | ${DEMO_TASKS.b.name} |`,
     '| warm-up | 4 | `encoder` | `heads` 0.01 |',
-    '| fine-tune | 4 | nothing | `encoder` 1e-4; `heads` 1e-3 |',
+    // Peak rates, not those of step 0, which a warm-up starts at 0.
+    '| fine-tune | 4 | nothing | `encoder` 1e-4; `heads` 1e-3 (warm-up 2 steps, linear decay) |',
     '## Validation',
     'SentenceTransformer("exported")',
     'safe_open("exported/heads.safetensors", "pt")',

@@ -43,7 +43,7 @@ export async function exportModel(options: ExportOptions): Promise<ExportResult>
   const source = await resolveExportSource(options.source);
   report(`reading ${source.modelFolder}`);
   const folder = await readModelFolder(source.modelFolder);
-  const history = source.run === undefined ? undefined : await readRunHistory(source.run.folder, source.run.position);
+  const history = source.run === undefined ? undefined : await readRunHistory(source.run.folder, source.run.position, folder.config.num_hidden_layers);
   const maxSeqLength = Math.min(history?.maxSeqLength ?? folder.maxSeqLength, folder.config.max_position_embeddings);
   const weights = exportedWeights(folder);
 

@@ -69,7 +69,8 @@ function ratesText(phase: PhaseHistory, numLayers: number): string {
     byRate.set(rate, [...(byRate.get(rate) ?? []), group]);
   }
   const parts = [...byRate.entries()].map(([rate, groups]) => `${groupList(groups, numLayers)} ${formatLearningRate(rate)}`);
-  return parts.join('; ') || '(none: nothing trained)';
+  if (parts.length === 0) return '(none: nothing trained)';
+  return `${parts.join('; ')}${phase.schedule === undefined ? '' : ` (${phase.schedule})`}`;
 }
 
 /** Group names with the aliases a reader knows: `encoder` for all of it, `heads` for both heads. */

@@ -4,18 +4,22 @@
 
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { readRunExperiment } from '../../core/runs/run-folder';
+import { resolvePhase } from '../../core/experiment/resolve-phase';
+import type { ResolvedExperiment } from '../../core/experiment/load-experiment';
+import { EXPERIMENT_FILE, readRunExperiment } from '../../core/runs/run-folder';
 import { EVENTS_FILE } from '../../core/runs/run-listing';
 import { countField, objectField, stringField, visitEventLines, type EventRecord, type LineVisitor } from '../../core/runs/event-lines';
 import { validationMetrics, type ValidationMetrics } from '../../core/runs/task-results';
-import { TASK_KEYS, type TaskKey } from '../../core/vocabulary/groups';
+import { TASK_KEYS, allGroupNames, type TaskKey } from '../../core/vocabulary/groups';
 import type { RunPosition } from '../train/checkpoint-files';
 
 export interface PhaseHistory {
   readonly name: string;
   readonly frozen: readonly string[];
-  /** Each trained group's peak learning rate, as the phase started. */
+  /** Each trained group's learning rate before the schedule scales it (its peak). */
   readonly learningRates: Readonly<Record<string, number>>;
+  /** The schedule when it is not a constant rate: "warm-up 10 steps, cosine decay". */
+  readonly schedule?: string;
   readonly totalSteps: number;
   /** Steps of the phase the checkpoint holds (all of them unless it stopped inside the phase). */
   readonly stepsDone: number;
@@ -34,10 +38,10 @@ export interface RunHistory {
   readonly forkedFrom?: { readonly run: string; readonly checkpoint: string };
 }
 
-/** The history of `runFolder` up to the checkpoint at `position`. */
-export async function readRunHistory(runFolder: string, position: RunPosition): Promise<RunHistory> {
+/** The history of `runFolder` (a model of `numLayers` layers) up to the checkpoint at `position`. */
+export async function readRunHistory(runFolder: string, position: RunPosition, numLayers: number): Promise<RunHistory> {
   const experiment = await readRunExperiment(runFolder);
-  const fold = new HistoryFold(position);
+  const fold = new HistoryFold(position, (index) => phaseSettings(experiment, index, numLayers));
   const events = path.join(runFolder, EVENTS_FILE);
   if (existsSync(events)) await visitEventLines(events, fold);
   return {
@@ -53,6 +57,25 @@ export async function readRunHistory(runFolder: string, position: RunPosition): 
   };
 }
 
+type PhaseSettings = Pick<PhaseHistory, 'name' | 'learningRates' | 'schedule'>;
+
+/**
+ * The phase's rates as the experiment gives them, resolved per group: phase-start records the
+ * rates at step 0, which a warm-up schedule starts at 0.
+ */
+function phaseSettings(experiment: ResolvedExperiment, index: number, numLayers: number): PhaseSettings | undefined {
+  const phase = experiment.phases[index];
+  if (phase === undefined) return undefined;
+  try {
+    const { learningRates } = resolvePhase(phase, index, allGroupNames(numLayers), numLayers, EXPERIMENT_FILE);
+    const { warmupSteps, decay } = phase.schedule;
+    const parts = [...(warmupSteps > 0 ? [`warm-up ${warmupSteps} steps`] : []), ...(decay === 'constant' ? [] : [`${decay} decay`])];
+    return { name: phase.name, learningRates: learningRates as Record<string, number>, ...(parts.length === 0 ? {} : { schedule: parts.join(', ') }) };
+  } catch {
+    return undefined;
+  }
+}
+
 class HistoryFold implements LineVisitor {
   baseModel?: string;
   forkedFrom?: RunHistory['forkedFrom'];
@@ -61,7 +84,10 @@ class HistoryFold implements LineVisitor {
   /** By phase index: a resume starts its phase again, and the last start stands. */
   private readonly starts = new Map<number, Omit<PhaseHistory, 'stepsDone'>>();
 
-  constructor(private readonly position: RunPosition) {}
+  constructor(
+    private readonly position: RunPosition,
+    private readonly settings: (index: number) => PhaseSettings | undefined,
+  ) {}
 
   step(): void {}
 
@@ -100,7 +126,10 @@ class HistoryFold implements LineVisitor {
     if (index === undefined || name === undefined) return;
     const frozen = Array.isArray(event.frozen) ? event.frozen.filter((group): group is string => typeof group === 'string') : [];
     const rates = Object.entries(objectField(event, 'learningRates') ?? {}).filter((entry): entry is [string, number] => typeof entry[1] === 'number');
-    this.starts.set(index, { name, frozen, learningRates: Object.fromEntries(rates), totalSteps: countField(event, 'totalSteps') ?? 0 });
+    // The experiment's phase of that index, if it is this one; else what phase-start recorded.
+    const settings = this.settings(index);
+    const rateSettings = settings?.name === name ? { learningRates: settings.learningRates, ...(settings.schedule === undefined ? {} : { schedule: settings.schedule }) } : { learningRates: Object.fromEntries(rates) };
+    this.starts.set(index, { name, frozen, ...rateSettings, totalSteps: countField(event, 'totalSteps') ?? 0 });
   }
 
   private validation(event: EventRecord): void {
