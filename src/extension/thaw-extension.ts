@@ -5,6 +5,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PhaseChange } from '../core/experiment/phase-edits';
+import type { RunSummary } from '../protocol/run-summary';
 import { writeE2eReport } from './dev/dev-hooks';
 import { Disposable } from './disposable';
 import { findExperimentFiles, selectExperiment } from './experiment/experiment-selection';
@@ -52,6 +53,7 @@ export class ThawExtension extends Disposable {
         compareRuns: async (runs) => (await this.comparePanel()).show(runs.map((run) => run.folder)),
         resumeRun: (run) => this.whenTrusted(() => this.controller.resume(run.folder)),
         fineTuneFrom: (checkpoint) => this.whenTrusted(() => this.controller.startPhase('fine-tune', checkpoint)),
+        exportModel: (run) => this.exportModel(run),
       }),
     );
     this.track(this.session.onDidChange(() => {
@@ -152,11 +154,29 @@ export class ThawExtension extends Disposable {
     });
   }
 
+  /** The `thaw` command line the host runs as a child process. */
+  private get cliPath(): string {
+    return path.join(this.context.extensionPath, 'out', 'src', 'trainer', 'cli', 'main.js');
+  }
+
+  private nodePath(): string | undefined {
+    return vscode.workspace.getConfiguration('thaw').get<string>('nodePath');
+  }
+
+  /** `thaw export` of a run; it runs a process with the workspace's settings, so only when trusted. */
+  private async exportModel(run: RunSummary): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Thaw exports models only in a trusted workspace: it runs the trainer\'s command line with this workspace\'s settings.');
+      return;
+    }
+    const { exportRunModel } = await import('./runs/export-model.js');
+    await exportRunModel(run, { cliPath: this.cliPath, nodePath: () => this.nodePath(), output: this.output });
+  }
+
   private async trainerProcess(): Promise<TrainerProcess> {
     if (this.trainer !== undefined) return this.trainer;
     const [{ TrainerProcess }, { RunFeedback }] = await Promise.all([import('./training/trainer-process.js'), import('./training/run-feedback.js')]);
-    const cli = path.join(this.context.extensionPath, 'out', 'src', 'trainer', 'cli', 'main.js');
-    const trainer = this.track(new TrainerProcess(cli, this.output, () => vscode.workspace.getConfiguration('thaw').get<string>('nodePath')));
+    const trainer = this.track(new TrainerProcess(this.cliPath, this.output, () => this.nodePath()));
     const feedback = this.track(new RunFeedback(this.output));
     this.trainer = trainer;
     this.track(trainer.onStart(() => {

@@ -1,11 +1,11 @@
 // The Runs view and the comparison in a real VS Code: runs made by the real `thaw train`
 // before and while the window is open, listed from their folders alone, selected like a person
-// selects (click, shift+click), compared from the palette, renamed (and still renamed after a
-// reload), and an interrupted one resumed to its end.
+// selects (click, shift+click), compared from the palette, exported from the context menu,
+// renamed (and still renamed after a reload), and an interrupted one resumed to its end.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
@@ -101,6 +101,27 @@ test('click, shift+click, "Thaw: Compare Runs": a row per run and a series per r
   const chart = compareFrame().locator('#chart-loss-a');
   await waitUntil('one series per run', async () => Number(await chart.getAttribute('data-series')) === 3 || undefined, 30_000);
   await page.screenshot({ path: path.join(RESULTS, 'compare-3-runs.png') });
+});
+
+test('"Export Model..." from a run\'s context menu writes the folder, then opens its model card', async () => {
+  const target = path.join(workspace, 'exported-model');
+  await runRows().nth(0).click({ button: 'right' });
+  // The menu takes its item on the keyboard: a click right after it opens can land before it listens.
+  await page.locator('.context-view .action-item', { hasText: 'Export Model...' }).first().hover({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  // code-server's save dialog is a quick input holding the proposed path.
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 15_000 });
+  await waitUntil('the proposed folder, <run id>-model', async () => /-model$/.test(await input.inputValue()) || undefined, 15_000);
+  await input.fill(target);
+  await page.keyboard.press('Enter');
+  const done = page.locator('.notifications-toasts .notification-toast', { hasText: 'Thaw: exported' });
+  await done.waitFor({ timeout: 120_000 });
+  for (const file of ['onnx/model.onnx', 'onnx/model_quantized.onnx', 'onnx/heads.onnx', 'model.safetensors', 'README.md']) assert.ok(existsSync(path.join(target, file)), `${file} is written`);
+  assert.match(readFileSync(path.join(target, 'README.md'), 'utf8'), /\| warm-up \| 12 \| `encoder` \|/);
+  await done.locator('.monaco-button', { hasText: 'Open Model Card' }).click();
+  await page.locator('.tab', { hasText: 'README.md' }).first().waitFor({ timeout: 30_000 });
+  await page.screenshot({ path: path.join(RESULTS, 'runs-export-model.png') });
 });
 
 test('a rename survives a window reload', async () => {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 
 const compiled = (name: string): string => path.resolve(__dirname, '../../src/trainer', `${name}.js`);
-const modules = ['model/weight-arrays', 'onnx/bert-graph', 'onnx/heads-graph', 'onnx/quantize', 'onnx/onnx-files', 'onnx/ort-encoder', 'onnx/ort-heads'].map(compiled);
+const modules = ['model/weight-arrays', 'onnx/bert-graph', 'onnx/heads-graph', 'onnx/quantize', 'onnx/ort-encoder', 'onnx/ort-heads'].map(compiled);
 
 test('importing the ONNX path loads no tfjs and defers onnxruntime-node', () => {
   const script = `${modules.map((file) => `require(${JSON.stringify(file)});`).join('')}

@@ -22,6 +22,8 @@ export interface RunsViewHost {
   compareRuns(runs: readonly RunSummary[]): Promise<void>;
   resumeRun(run: RunSummary): Promise<void>;
   fineTuneFrom(checkpoint: string): Promise<void>;
+  /** Exports the run's latest checkpoint (thaw export). */
+  exportModel(run: RunSummary): Promise<void>;
 }
 
 export class RunsView extends Disposable {
@@ -62,6 +64,7 @@ export class RunsView extends Disposable {
     command('thaw.runs.openEvents', each((run) => this.openFile(path.join(run.folder, 'events.jsonl'))));
     command('thaw.runs.openExperiment', each((run) => this.openFile(path.join(run.folder, 'experiment.json'))));
     command('thaw.runs.diffExperiments', (clicked, all) => this.diffExperiments(this.tree.selected(clicked, all)));
+    command('thaw.exportModel', (clicked) => this.exportModel(clicked));
   }
 
   /** The runs folder may have changed (another experiment, a setting): watch it and list it. */
@@ -133,6 +136,28 @@ export class RunsView extends Disposable {
       return;
     }
     await this.host.fineTuneFrom(path.join(checkpoints, warmUpEnd));
+  }
+
+  /** From the tree: the clicked run; from the palette: the run the user picks. */
+  private async exportModel(clicked: unknown): Promise<void> {
+    const [fromTree] = clicked === undefined ? [] : this.tree.selected(clicked);
+    const run = fromTree ?? (await this.pickRun('Thaw: export which run\'s model?'));
+    if (run === undefined) return;
+    if (run.status === 'damaged') {
+      void vscode.window.showInformationMessage(`Thaw: ${run.name} cannot be exported: ${run.problem ?? 'its folder is damaged'}.`);
+      return;
+    }
+    await this.host.exportModel(run);
+  }
+
+  private async pickRun(title: string): Promise<RunSummary | undefined> {
+    const runs = this.runs.filter((run) => run.status !== 'damaged');
+    if (runs.length === 0) {
+      void vscode.window.showInformationMessage('Thaw: there is no run to export yet; train one first.');
+      return undefined;
+    }
+    const items = runs.map((run) => ({ label: run.name, description: `${run.status} · ${run.steps} steps`, detail: run.id, run }));
+    return (await vscode.window.showQuickPick(items, { title, matchOnDetail: true }))?.run;
   }
 
   private async rename(run: RunSummary): Promise<void> {

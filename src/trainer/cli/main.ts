@@ -11,6 +11,7 @@ const USAGE = `Usage: thaw <command> [options]
 Commands:
   init-model   write a model folder with seeded random weights (thaw init-model --help)
   embed        print sentence embeddings as JSON lines (thaw embed --help)
+  export       write a run's model for sentence-transformers and transformers.js (thaw export --help)
   train        run or resume a multi-task training experiment (thaw train --help)
   runs         list and compare runs: thaw runs list [FOLDER...] [--json], thaw runs compare RUN... [--json]
   sweep        run an experiment's variants or its freezing scenarios, and report them (thaw sweep --help)
@@ -21,6 +22,7 @@ Commands:
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   'init-model': async (args) => (await import('./init-model-command.js')).runInitModelCommand(args),
   embed: async (args) => (await import('./embed-command.js')).runEmbedCommand(args),
+  export: async (args) => (await import('./export-command.js')).runExportCommand(args),
   train: async (args) => (await import('./train-command.js')).runTrainCommand(args),
   runs: async (args) => (await import('./runs-command.js')).runRunsCommand(args),
   // `thaw sweep report` reads files only: it does not load the engine.
