@@ -12,6 +12,8 @@ import { ignoredLearningRates } from '../../core/experiment/ignored-learning-rat
 import type { ResolvedExperiment } from '../../core/experiment/load-experiment';
 import type { ResolvedPhase } from '../../core/experiment/resolve-phase';
 import { cacheRoot } from '../../core/model/hub-paths';
+import type { EncoderEngine } from '../encoder/encoder-engine';
+import { openModelEncoder } from '../encoder/open-model-encoder';
 import { DropoutPlan } from '../model/dropout';
 import { isHead } from '../../core/vocabulary/groups';
 import type { GroupName, NamedParameter } from '../model/parameter-groups';
@@ -50,6 +52,8 @@ export interface TrainerParts {
   /** Run only the phase of this index (--phase). */
   readonly onlyPhase?: number;
   readonly model: SentenceModel;
+  /** Runs the encoder wherever it is frozen and only its outputs count (the embedding cache). */
+  readonly encoderEngine: EncoderEngine;
   readonly tasks: readonly TaskData[];
   readonly optimizer: AdamW;
   readonly maxSeqLength: number;
@@ -275,7 +279,7 @@ export class Trainer {
     const cache = await EmbeddingCache.open(path.join(cacheRoot(), 'embeddings'), encoderHash, maxSeqLength, model.config.hidden_size);
     const texts = tasks.flatMap((task) => [...task.train.texts, ...(task.validation?.texts ?? [])]);
     const tokenIds = tasks.flatMap((task) => [...task.train.tokenIds, ...(task.validation?.tokenIds ?? [])]);
-    await cache.fill(model, texts, tokenIds, (done, total) => {
+    await cache.fill(() => openModelEncoder(this.parts.encoderEngine, model), model.tokenizer.padTokenId, texts, tokenIds, (done, total) => {
       if (done === total || done % 512 < 64) sink.emit({ type: 'progress', stage: 'embedding-cache', done, total, message: `caching the frozen encoder's embeddings: ${done}/${total}` });
     });
     return cachedEmbeddings(cache, tasks, model.config.hidden_size);
