@@ -156,7 +156,8 @@ export class ThawExtension extends Disposable {
     if (this.trainer !== undefined) return this.trainer;
     const [{ TrainerProcess }, { RunFeedback }] = await Promise.all([import('./training/trainer-process.js'), import('./training/run-feedback.js')]);
     const cli = path.join(this.context.extensionPath, 'out', 'src', 'trainer', 'cli', 'main.js');
-    const trainer = this.track(new TrainerProcess(cli, this.output, () => vscode.workspace.getConfiguration('thaw').get<string>('nodePath')));
+    const settings = () => vscode.workspace.getConfiguration('thaw');
+    const trainer = this.track(new TrainerProcess(cli, this.output, () => settings().get<string>('nodePath'), () => settings().get<number>('threads')));
     const feedback = this.track(new RunFeedback(this.output));
     this.trainer = trainer;
     this.track(trainer.onStart(() => {
