@@ -96,14 +96,16 @@ test('bad --threads and THAW_ENCODER values are refused', async () => {
   assert.match(unknown.stderr, /encoder "abacus" is not one of onnxruntime, tfjs \(THAW_ENCODER\)/);
 });
 
-async function warmUp(name: string, encoder: string): Promise<TrainerEvent[]> {
+const WARM_UP = [{ name: 'warm-up', epochs: 2, frozen: ['encoder'], lr: { heads: 1e-2 } }];
+
+async function train(name: string, encoder: string, phases: object[] = WARM_UP): Promise<TrainerEvent[]> {
   const events: TrainerEvent[] = [];
   const previous = { cache: process.env.THAW_CACHE, encoder: process.env.THAW_ENCODER };
   process.env.THAW_CACHE = path.join(workspace.folder, `cache-${name}`);
   process.env.THAW_ENCODER = encoder;
   try {
     const demoModel = await tinyDemoModel(path.join(workspace.folder, name));
-    const experimentFile = writeExperiment(workspace.folder, name, demoModel, { phases: [{ name: 'warm-up', epochs: 2, frozen: ['encoder'], lr: { heads: 1e-2 } }] });
+    const experimentFile = writeExperiment(workspace.folder, name, demoModel, { phases });
     await runTraining({ experimentFile, sink: new EventSink({ listener: (event) => events.push(event) }), stop: { requested: false }, threads: 2 });
   } finally {
     for (const [key, value] of [['THAW_CACHE', previous.cache], ['THAW_ENCODER', previous.encoder]] as const) {
@@ -114,10 +116,13 @@ async function warmUp(name: string, encoder: string): Promise<TrainerEvent[]> {
   return events;
 }
 
+const losses = (events: TrainerEvent[]) => events.flatMap((event) => (event.type === 'step' ? Object.values(event.loss) : []));
+const metrics = (events: TrainerEvent[]) => events.flatMap((event) => (event.type === 'validation' ? Object.values(event.tasks).flatMap((task) => [task.loss, task.accuracy, task.macroF1]) : []));
+
 test('a warm-up over the frozen encoder gives the same losses and metrics on ONNX Runtime and tfjs', async () => {
   await initBackend();
-  const ort = await warmUp('warm-ort', 'onnxruntime');
-  const tfjs = await warmUp('warm-tfjs', 'tfjs');
+  const ort = await train('warm-ort', 'onnxruntime');
+  const tfjs = await train('warm-tfjs', 'tfjs');
   const start = ort.find((event) => event.type === 'run-start');
   assert.ok(start?.type === 'run-start');
   assert.match(start.backend, /^encoder: onnxruntime 1\.14\.0 \(2 threads\), training: wasm/);
@@ -126,10 +131,22 @@ test('a warm-up over the frozen encoder gives the same losses and metrics on ONN
   assert.ok(tfjsStart?.type === 'run-start' && tfjsStart.provenance?.encoder?.engine === 'tfjs');
   assert.ok(ort.some((event) => event.type === 'phase-start' && event.usesEmbeddingCache));
 
-  const losses = (events: TrainerEvent[]) => events.flatMap((event) => (event.type === 'step' ? Object.values(event.loss) : []));
-  const metrics = (events: TrainerEvent[]) => events.flatMap((event) => (event.type === 'validation' ? Object.values(event.tasks).flatMap((task) => [task.loss, task.accuracy, task.macroF1]) : []));
   for (const [what, a, b] of [['step losses', losses(ort), losses(tfjs)], ['validation metrics', metrics(ort), metrics(tfjs)]] as const) {
     assert.ok(a.length > 0 && a.length === b.length, what);
     a.forEach((value, index) => assert.ok(Math.abs(value - b[index]) < 1e-4, `${what}[${index}]: ${value} vs ${b[index]}`));
   }
+});
+
+test('while the encoder trains, validation and the frozen-head drift check on ONNX Runtime equal tfjs', async () => {
+  await initBackend();
+  const fineTune = [{ name: 'fine-tune', epochs: 1, frozen: ['task_a_head'], lr: { encoder: 1e-4, heads: 1e-3 } }];
+  const ort = await train('tune-ort', 'onnxruntime', fineTune);
+  const tfjs = await train('tune-tfjs', 'tfjs', fineTune);
+  assert.ok(ort.some((event) => event.type === 'phase-start' && !event.usesEmbeddingCache));
+  assert.deepEqual(losses(ort), losses(tfjs), 'training itself is tfjs on both: the same bits');
+  const [a, b] = [metrics(ort), metrics(tfjs)];
+  assert.ok(a.length > 0 && a.length === b.length);
+  a.forEach((value, index) => assert.ok(Math.abs(value - b[index]) < 1e-4, `validation metric ${index}: ${value} vs ${b[index]}`));
+  const warnings = (events: TrainerEvent[]) => events.filter((event) => event.type === 'warning' && event.kind === 'frozen-head-drift').length;
+  assert.equal(warnings(ort), warnings(tfjs), 'the drift check sees the same');
 });

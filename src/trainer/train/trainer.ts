@@ -29,7 +29,7 @@ import { nonFiniteGradientGroups } from './finite-gradients';
 import { clipByGlobalNorm } from './gradient-clipping';
 import { groupHashes } from './group-hashes';
 import { phaseSchedule } from './phase-schedule';
-import { cachedEmbeddings, dropoutSeed, liveEmbeddings, type PooledEmbeddings } from './pooled-embeddings';
+import { cachedEmbeddings, dropoutSeed, encodedValidationEmbeddings, liveEmbeddings, type PooledEmbeddings } from './pooled-embeddings';
 
 /** Set by `stop` over IPC or SIGTERM; the loop finishes its step, checkpoints and returns. */
 export interface StopSignal {
@@ -127,7 +127,10 @@ export class Trainer {
     // A frozen head over a moving encoder can silently get worse: its task is watched.
     const watched = encoderFrozen ? [] : this.parts.tasks.filter((task) => phase.frozen.includes(task.head) && task.validation !== undefined);
     const baseline = new Map<TaskKey, TaskMetrics>();
-    for (const task of watched) baseline.set(task.key, await evaluateTask(model, task, embeddings));
+    if (watched.length > 0) {
+      const evaluation = await this.evaluationEmbeddings(embeddings, watched);
+      for (const task of watched) baseline.set(task.key, await evaluateTask(model, task, evaluation));
+    }
 
     let step = startStep;
     for (const scheduled of schedule.stepsFrom(startStep)) {
@@ -246,10 +249,10 @@ export class Trainer {
 
   private async validate(phase: ResolvedPhase, epoch: number, globalStep: number, embeddings: PooledEmbeddings, baseline: ReadonlyMap<TaskKey, TaskMetrics>): Promise<void> {
     const tasks: Partial<Record<TaskKey, TaskMetrics>> = {};
-    for (const task of this.parts.tasks) {
-      if (task.validation !== undefined) tasks[task.key] = await evaluateTask(this.parts.model, task, embeddings);
-    }
-    if (Object.keys(tasks).length === 0) return;
+    const validated = this.parts.tasks.filter((task) => task.validation !== undefined);
+    if (validated.length === 0) return;
+    const evaluation = await this.evaluationEmbeddings(embeddings, validated);
+    for (const task of validated) tasks[task.key] = await evaluateTask(this.parts.model, task, evaluation);
     this.parts.sink.emit({ type: 'validation', phase: phase.name, globalStep, epoch, tasks });
     for (const [key, before] of baseline) {
       const now = tasks[key]!;
@@ -271,6 +274,22 @@ export class Trainer {
     this.parts.sink.emit({ type: 'phase-end', phase: phase.name, phaseIndex: phase.index, groupHashes: endHashes, changedGroups });
     const broken = changedGroups.filter((group) => phase.frozen.includes(group));
     if (broken.length > 0) throw new Error(`trainer bug: frozen group(s) ${broken.join(', ')} changed during phase "${phase.name}"`);
+  }
+
+  /**
+   * What an evaluation reads: the cache while the encoder is frozen; otherwise, on ONNX
+   * Runtime, one session over the current weights for this evaluation (DECISIONS: once an
+   * epoch is cheap, and faster than tfjs over a validation split); on tfjs, the live encoder.
+   */
+  private async evaluationEmbeddings(embeddings: PooledEmbeddings, tasks: readonly TaskData[]): Promise<PooledEmbeddings> {
+    const { model, encoderEngine } = this.parts;
+    if (embeddings.cached || encoderEngine.name !== 'onnxruntime') return embeddings;
+    const encoder = await openModelEncoder(encoderEngine, model);
+    try {
+      return await encodedValidationEmbeddings(encoder, tasks, model.tokenizer.padTokenId, model.config.hidden_size);
+    } finally {
+      await encoder.dispose();
+    }
   }
 
   private async cachedEmbeddings(): Promise<PooledEmbeddings> {
