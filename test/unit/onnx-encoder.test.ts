@@ -5,13 +5,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { initBackend, tf } from '../../src/trainer/backend/tensorflow';
-import { encoderWeightSpecs } from '../../src/core/model/bert-weights';
 import { padBatch, type PaddedBatch } from '../../src/trainer/data/padded-batch';
 import { loadSentenceModel } from '../../src/trainer/model/load-sentence-model';
 import { readModelFolder } from '../../src/trainer/model/model-folder';
 import type { SentenceModel } from '../../src/trainer/model/sentence-model';
-import { encoderWeightArrays, parameterWeightArrays } from '../../src/trainer/model/weight-arrays';
+import { encoderWeightArrays, sentenceModelWeightArrays } from '../../src/trainer/model/weight-arrays';
+import { onnx } from 'onnx-proto';
 import { buildEncoderModel } from '../../src/trainer/onnx/bert-graph';
+import { buildHeadsModel } from '../../src/trainer/onnx/heads-graph';
 import { OrtEncoder } from '../../src/trainer/onnx/ort-encoder';
 import { OrtHeads } from '../../src/trainer/onnx/ort-heads';
 import { sentenceModelHeads } from '../../src/trainer/onnx/model-heads';
@@ -48,25 +49,27 @@ after(async () => {
 });
 
 test("the folder's weight arrays are the loaded model's variables", () => {
-  const fromVariables = parameterWeightArrays(model.parameters, encoderWeightSpecs(model.config));
+  const fromVariables = sentenceModelWeightArrays(model);
   assert.deepEqual([...fromVariables.keys()], [...weights.keys()]);
   for (const [name, values] of weights) assert.equal(maxAbsDifference(fromVariables.get(name)!, values), 0, name);
 });
 
-test('last_hidden_state of a padded batch matches tfjs within 1e-4, padding positions included', async () => {
+test('last_hidden_state of a padded batch matches tfjs within 1e-4, padding positions included', async (t) => {
   assert.ok(new Set(SENTENCES.map((text) => model.tokenizer.tokenize(text, 48).length)).size > 1, 'sentences of different lengths');
   const expected = tf.tidy(() => model.encode(model.inputsFor(batch)).lastHiddenState.dataSync());
   const actual = await encoder.lastHiddenState(batch);
   assert.equal(actual.length, batch.batchSize * batch.length * model.config.hidden_size);
   const difference = maxAbsDifference(actual, expected);
+  t.diagnostic(`max |diff| ${difference.toExponential(2)}`);
   assert.ok(difference < 1e-4, `max |diff| ${difference}`);
 });
 
-test('pooled embeddings of a padded batch match tfjs within 1e-4', async () => {
+test('pooled embeddings of a padded batch match tfjs within 1e-4', async (t) => {
   const expected = tf.tidy(() => model.embed(model.inputsFor(batch)).dataSync());
   const actual = await encoder.pooled(batch);
   assert.equal(actual.length, batch.batchSize * model.config.hidden_size);
   const difference = maxAbsDifference(actual, expected);
+  t.diagnostic(`max |diff| ${difference.toExponential(2)}`);
   assert.ok(difference < 1e-4, `max |diff| ${difference}`);
 });
 
@@ -93,6 +96,13 @@ test('head logits from heads.onnx match tfjs headLogits within 1e-5', async () =
   } finally {
     await heads.dispose();
   }
+});
+
+test("heads.onnx keeps each head's labels in its metadata, and its outputs are named by head", () => {
+  const heads = onnx.ModelProto.decode(buildHeadsModel(sentenceModelHeads(model), model.config.hidden_size));
+  const metadata: Record<string, string> = Object.fromEntries(heads.metadataProps.map(({ key, value }) => [key ?? '', value ?? '']));
+  assert.deepEqual(metadata, { 'task_a_head.labels': '["x","y","z"]', 'task_b_head.labels': '["no","yes"]' });
+  assert.deepEqual(heads.graph!.output!.map((output) => output.name), ['task_a_head_logits', 'task_b_head_logits']);
 });
 
 test('the same weights give the same bytes; other weights other bytes', () => {

@@ -1,6 +1,6 @@
 // Dynamic quantization of the ONNX encoder (quantize.ts): the weight codes round-trip within
-// half a step, every MatMul over a weight becomes MatMulInteger, the file shrinks, ONNX Runtime
-// runs it, and pooled embeddings stay within cosine 0.99 of float32 on a tiny model.
+// half a step, every MatMul over a weight becomes MatMulInteger and every embedding table bytes,
+// ONNX Runtime runs it, and pooled embeddings stay within cosine 0.99 of float32 on a tiny model.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -41,17 +41,22 @@ test('weight codes round-trip within half a step, and zero is exact', () => {
   assert.deepEqual([symmetric.values[5], symmetric.values[2]], [127, 0]);
 });
 
-test('every MatMul over a weight becomes MatMulInteger; attention products stay float', () => {
+test('every MatMul over a weight becomes MatMulInteger, every embedding Gather reads bytes; attention products stay float', () => {
   const quantized = onnx.ModelProto.decode(quantizeDynamic(model));
   const count = (opType: string): number => quantized.graph!.node!.filter((node) => node.opType === opType).length;
   const layers = folder.config.num_hidden_layers;
   assert.equal(count('MatMulInteger'), 6 * layers);
   assert.equal(count('DynamicQuantizeLinear'), 6 * layers);
   assert.equal(count('MatMul'), 2 * layers, 'query x key and probabilities x value');
+  assert.equal(count('DequantizeLinear'), 3, 'word, position and token type embeddings');
   const names = quantized.graph!.initializer!.map((tensor) => tensor.name);
-  assert.ok(names.includes('encoder.layer.0.attention.self.query.weight_quantized'));
-  assert.ok(!names.includes('encoder.layer.0.attention.self.query.weight'), 'the float weight is dropped');
-  assert.ok(names.includes('embeddings.word_embeddings.weight'), 'Gather tables stay float');
+  for (const name of ['encoder.layer.0.attention.self.query.weight', 'embeddings.word_embeddings.weight']) {
+    assert.ok(names.includes(`${name}_quantized`), `${name} is stored as bytes`);
+    assert.ok(!names.includes(name), `the float ${name} is dropped`);
+  }
+  assert.ok(names.includes('embeddings.LayerNorm.weight'), 'vectors stay float');
+  const withoutGather = onnx.ModelProto.decode(quantizeDynamic(model, { gather: false }));
+  assert.ok(withoutGather.graph!.initializer!.some((tensor) => tensor.name === 'embeddings.word_embeddings.weight'), 'gather: false keeps the tables float');
 });
 
 for (const weightType of ['uint8', 'int8'] as const) {

@@ -8,6 +8,7 @@ import { ThawError } from '../../core/errors';
 import { encoderWeightSpecs, type WeightSpec } from '../../core/model/bert-weights';
 import { WEIGHTS_FILE, type ModelFolder } from './model-folder';
 import type { HeadName, ParameterSet } from './parameter-groups';
+import type { SentenceModel } from './sentence-model';
 import { toFloat32, type SafetensorsTensor } from './safetensors';
 
 /** Metadata key (in heads.safetensors and in heads.onnx) that holds a head's labels as a JSON array. */
@@ -81,4 +82,13 @@ export function parameterWeightArrays(parameters: ParameterSet, specs: readonly 
     arrays.set(spec.name, new Float32Array(parameter.variable.dataSync()));
   }
   return arrays;
+}
+
+/**
+ * A loaded model's current encoder weights, for an ONNX session that follows training.
+ *
+ * @example const encoder = await OrtEncoder.create(model.config, sentenceModelWeightArrays(model))
+ */
+export function sentenceModelWeightArrays(model: SentenceModel): Map<string, Float32Array> {
+  return parameterWeightArrays(model.parameters, encoderWeightSpecs(model.config));
 }
