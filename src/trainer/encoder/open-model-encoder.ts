@@ -2,9 +2,8 @@
 // Runtime session built from the weights as they are now in memory (no file), or the model's
 // own tfjs forward pass.
 
-import { encoderWeightSpecs } from '../../core/model/bert-weights';
 import type { SentenceModel } from '../model/sentence-model';
-import { parameterWeightArrays } from '../model/weight-arrays';
+import { sentenceModelWeightArrays } from '../model/weight-arrays';
 import type { EncoderEngine } from './encoder-engine';
 import type { FrozenEncoder } from './frozen-encoder';
 import { tfjsFrozenEncoder } from './tfjs-encoder';
@@ -12,5 +11,5 @@ import { tfjsFrozenEncoder } from './tfjs-encoder';
 /** `model`'s encoder as it is now; the caller disposes it (the model stays). */
 export async function openModelEncoder(engine: EncoderEngine, model: SentenceModel): Promise<FrozenEncoder> {
   if (engine.name === 'tfjs') return tfjsFrozenEncoder(model, engine.description);
-  return engine.open(model.config, parameterWeightArrays(model.parameters, encoderWeightSpecs(model.config)));
+  return engine.open(model.config, sentenceModelWeightArrays(model));
 }
