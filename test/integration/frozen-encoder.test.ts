@@ -150,3 +150,22 @@ test('while the encoder trains, validation and the frozen-head drift check on ON
   const warnings = (events: TrainerEvent[]) => events.filter((event) => event.type === 'warning' && event.kind === 'frozen-head-drift').length;
   assert.equal(warnings(ort), warnings(tfjs), 'the drift check sees the same');
 });
+
+test('where ONNX Runtime cannot load, a warm-up says so in one warning and fills its cache on tfjs', async () => {
+  const folder = path.join(workspace.folder, 'fallback-train');
+  const experimentFile = writeExperiment(workspace.folder, 'fallback-train', await tinyDemoModel(folder), { phases: WARM_UP });
+  const env = { ...process.env, THAW_CACHE: path.join(folder, 'cache'), THAW_TEST_BREAK_ONNXRUNTIME: '1', THAW_TEST_LOAD_LOG: path.join(folder, 'loaded.json') };
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, ['--require', HOOK, CLI, 'train', experimentFile, '--json'], { env, maxBuffer: 64 << 20 }, (error, out, stderr) => (error === null ? resolve(out) : reject(new Error(stderr))));
+  });
+  const events = stdout.trim().split('\n').map((line) => JSON.parse(line) as TrainerEvent);
+  const fallbacks = events.filter((event) => event.type === 'warning' && /onnxruntime-node .*simulated/.test(event.message));
+  assert.equal(fallbacks.length, 1);
+  const start = events.find((event) => event.type === 'run-start');
+  assert.ok(start?.type === 'run-start');
+  assert.match(start.backend, /^encoder: tfjs \(ONNX Runtime did not load\) on wasm, training: wasm/);
+  assert.equal(start.provenance?.encoder?.engine, 'tfjs');
+  assert.ok(events.some((event) => event.type === 'phase-start' && event.usesEmbeddingCache));
+  const end = events.at(-1);
+  assert.ok(end?.type === 'run-end' && end.status === 'completed');
+});
