@@ -26,6 +26,8 @@ const Provenance = z.strictObject({
   threads: z.number().int().min(1),
   /** sha256 (hex) of each dataset file's bytes, by absolute path. */
   datasets: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
+  /** What ran the frozen encoder (the embedding cache, validation) and on how many threads; absent in older runs. */
+  encoder: z.strictObject({ engine: z.enum(['onnxruntime', 'tfjs']), threads: z.number().int().min(1) }).optional(),
 });
 
 /** A sweep run's place in its sweep (thaw sweep). */

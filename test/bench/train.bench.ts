@@ -1,6 +1,6 @@
 // Benchmark of training on the paraphrase-MiniLM-L6-v2 shape (random weights): a fine-tune
 // step at batch 16 with length-bucketed batches, and a warm-up epoch with the embedding cache
-// (cold: filling it; warm: reading it) and without it. Uses the real MiniLM tokenizer and the
+// (cold: filling it, on the default encoder engine and on tfjs; warm: reading it) and without it. Uses the real MiniLM tokenizer and the
 // public TREC / movie-review training sets from ../shared/ when present (a subset, to keep
 // the run to minutes), else the demo data. Prints one JSON object.
 //
@@ -73,6 +73,14 @@ async function main(): Promise<void> {
     const warmUp = [{ name: 'warm-up', epochs: 1, frozen: ['encoder'], lr: { heads: 1e-2 } }];
 
     const cold = await timedRun(experiment('cache-cold', warmUp));
+    // The same fill on tfjs, into a cache of its own (the key is the weights', so it would hit).
+    const defaults = { cache: process.env.THAW_CACHE, encoder: process.env.THAW_ENCODER };
+    process.env.THAW_CACHE = path.join(workspace.folder, 'cache-tfjs');
+    process.env.THAW_ENCODER = 'tfjs';
+    const coldTfjs = await timedRun(experiment('cache-cold-tfjs', warmUp));
+    process.env.THAW_CACHE = defaults.cache;
+    if (defaults.encoder === undefined) delete process.env.THAW_ENCODER;
+    else process.env.THAW_ENCODER = defaults.encoder;
     const warm = await timedRun(experiment('cache-warm', warmUp));
     const uncached = await timedRun(experiment('no-cache', warmUp, { embeddingCache: false }));
     const fineTune = await timedRun(experiment('fine-tune', [{ name: 'fine-tune', steps: fineTuneSteps, lr: { encoder: 2e-5, heads: 1e-3 } }]));
@@ -82,6 +90,10 @@ async function main(): Promise<void> {
     const sorted = [...stepMs].sort((a, b) => a - b);
     const warmUpSteps = cold.events.filter((event) => event.type === 'step').length;
     const cacheFill = cold.events.filter((event) => event.type === 'progress' && event.stage === 'embedding-cache').at(-1);
+    const encoderOf = (events: TrainerEvent[]) => {
+      const start = events.find((event) => event.type === 'run-start');
+      return start?.type === 'run-start' ? start.backend.replace(/, training: .*$/, '') : undefined;
+    };
     printReport({
       backend: backend.name,
       backendDescription: backend.description,
@@ -93,6 +105,9 @@ async function main(): Promise<void> {
         cachedSentences: cacheFill?.type === 'progress' ? cacheFill.total : 0,
         // Cold: from the run's start, so filling the cache counts; the cache is filled before phase-start.
         cacheFillMs: between(cold.events, 'run-start', 'phase-start'),
+        cacheFillEngine: encoderOf(cold.events),
+        cacheFillTfjsMs: between(coldTfjs.events, 'run-start', 'phase-start'),
+        cacheFillTfjsEngine: encoderOf(coldTfjs.events),
         withCacheColdMs: between(cold.events, 'run-start', 'phase-end'),
         withCacheWarmMs: between(warm.events, 'phase-start', 'phase-end'),
         withoutCacheMs: between(uncached.events, 'phase-start', 'phase-end'),

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { initBackend } from '../../src/trainer/backend/tensorflow';
 import { embedSentences } from '../../src/trainer/embed-sentences';
+import { tfjsEmbeddingModel } from '../../src/trainer/encoder/tfjs-encoder';
 import { MINILM_SHAPE, generateModelFolder } from '../../src/trainer/init/generate-model-folder';
 import { loadSentenceModel } from '../../src/trainer/model/load-sentence-model';
 import { sharedFolder, sharedTexts } from '../helpers/shared-data';
@@ -33,7 +34,7 @@ test('MiniLM shape: transformers.js on the export equals Thaw within 1e-4 (float
   const texts = sharedTexts(path.join(shared!, 'datasets', 'trec', 'train.csv'), 16);
   await initBackend();
   const thaw = await loadSentenceModel(model);
-  const expected = (await embedSentences(thaw, texts)).map((vector) => [...vector]);
+  const expected = (await embedSentences(tfjsEmbeddingModel(thaw), texts)).map((vector) => [...vector]);
   await thaw.dispose();
   const float32 = await embedWithTransformersJs(exported, texts, false);
   const int8 = await embedWithTransformersJs(exported, texts, true);

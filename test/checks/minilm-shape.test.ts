@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { initBackend } from '../../src/trainer/backend/tensorflow';
 import { embedSentences } from '../../src/trainer/embed-sentences';
+import { tfjsEmbeddingModel } from '../../src/trainer/encoder/tfjs-encoder';
 import { MINILM_SHAPE, generateModelFolder } from '../../src/trainer/init/generate-model-folder';
 import { loadSentenceModel } from '../../src/trainer/model/load-sentence-model';
 import type { SentenceModel } from '../../src/trainer/model/sentence-model';
@@ -47,7 +48,7 @@ test("the real tokenizer's ids are the words' lines in its vocab.txt", { skip },
 test('a MiniLM-shaped model (384 hidden, 6 layers) matches the reference on real sentences', { skip }, async () => {
   const texts = [...sharedTexts(path.join(shared!, 'datasets', 'trec', 'train.csv'), 3), ...sharedTexts(path.join(shared!, 'datasets', 'mr', 'train.csv'), 3)];
   assert.equal(texts.length, 6);
-  const embeddings = await embedSentences(model!, texts, { batchSize: 4 });
+  const embeddings = await embedSentences(tfjsEmbeddingModel(model!), texts, { batchSize: 4 });
   assert.equal(model!.maxSeqLength, 128, "sentence_bert_config.json's max_seq_length");
   const reference = new ReferenceBert(path.join(workspace.folder, 'minilm-shape'));
   texts.forEach((text, index) => {

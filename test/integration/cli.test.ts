@@ -50,7 +50,7 @@ test('init-model then embed: one JSON line per sentence, equal to the reference'
   const input = file('sentences.txt', `${SENTENCES.join('\n')}\n`);
   const result = await thaw('embed', '--model', model, input);
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stderr, /backend: wasm/);
+  assert.match(result.stderr, /encoder: onnxruntime/);
   const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { text: string; embedding: number[] });
   assert.deepEqual(lines.map((line) => line.text), SENTENCES);
 

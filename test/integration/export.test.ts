@@ -12,6 +12,7 @@ import { encoderWeightSpecs, poolerWeightSpecs } from '../../src/core/model/bert
 import { parseBertConfig } from '../../src/core/model/bert-config';
 import { initBackend, tf } from '../../src/trainer/backend/tensorflow';
 import { embedSentences } from '../../src/trainer/embed-sentences';
+import { tfjsEmbeddingModel } from '../../src/trainer/encoder/tfjs-encoder';
 import { loadSentenceModel } from '../../src/trainer/model/load-sentence-model';
 import { parseSafetensors } from '../../src/trainer/model/safetensors';
 import { SENTENCE_EMBEDDING } from '../../src/trainer/onnx/bert-graph';
@@ -184,7 +185,7 @@ test("onnx/heads.onnx in ONNX Runtime gives the trainer's head logits within 1e-
   const model = await loadSentenceModel(checkpoint);
   const session = await OrtSession.create(readFileSync(path.join(exported, 'onnx', 'heads.onnx')), { threads: 1 });
   try {
-    const pooled = await embedSentences(model, SENTENCES, { maxSeqLength: MAX_SEQ_LENGTH });
+    const pooled = await embedSentences(tfjsEmbeddingModel(model), SENTENCES, { maxSeqLength: MAX_SEQ_LENGTH });
     const flat = Float32Array.from(pooled.flatMap((vector) => [...vector]));
     const input = new session.ort.Tensor('float32', flat, [SENTENCES.length, model.config.hidden_size]);
     const outputs = await session.run({ [SENTENCE_EMBEDDING]: input }, ['task_a_head_logits', 'task_b_head_logits']);

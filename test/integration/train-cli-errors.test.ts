@@ -62,14 +62,14 @@ test('a wrong command line exits 2 with one line; a missing experiment exits 1',
 });
 
 test('an unexpected error is one line naming a log file that holds the stack', async () => {
-  // An unknown THAW_BACKEND is reported by the backend module as a plain Error.
+  // An unknown THAW_ENCODER is reported by the encoder module as a plain Error.
   const input = path.join(workspace.folder, 'one.txt');
   writeFileSync(input, 'hello\n');
-  const result = await thaw(['embed', '--model', model, input], { ...environment, THAW_BACKEND: 'abacus' });
+  const result = await thaw(['embed', '--model', model, input], { ...environment, THAW_ENCODER: 'abacus' });
   assert.equal(result.code, 1);
   const lines = result.stderr.trim().split('\n');
   assert.equal(lines.length, 1, result.stderr);
-  const match = /^thaw embed: unexpected error: backend "abacus" is not one of tensorflow, wasm, cpu \(THAW_BACKEND\) \(the stack is in (.+\.log)\)$/.exec(lines[0]);
+  const match = /^thaw embed: unexpected error: encoder "abacus" is not one of onnxruntime, tfjs \(THAW_ENCODER\) \(the stack is in (.+\.log)\)$/.exec(lines[0]);
   assert.ok(match, lines[0]);
   assert.ok(existsSync(match[1]));
   assert.match(readFileSync(match[1], 'utf8'), /\n {4}at /);

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { initBackend, tf } from '../../src/trainer/backend/tensorflow';
 import { padBatch } from '../../src/trainer/data/padded-batch';
 import { embedSentences } from '../../src/trainer/embed-sentences';
+import { tfjsEmbeddingModel } from '../../src/trainer/encoder/tfjs-encoder';
 import { loadSentenceModel } from '../../src/trainer/model/load-sentence-model';
 import type { SentenceModel } from '../../src/trainer/model/sentence-model';
 import { ReferenceBert, erf } from '../reference/bert-reference';
@@ -66,7 +67,7 @@ test('every hidden state of one sentence matches the reference', () => {
 });
 
 test('pooled embeddings of a padded batch match the reference sentence by sentence', async () => {
-  const embeddings = await embedSentences(model, SENTENCES, { batchSize: 3 });
+  const embeddings = await embedSentences(tfjsEmbeddingModel(model), SENTENCES, { batchSize: 3 });
   SENTENCES.forEach((sentence, index) => {
     const expected = reference.meanPooled(model.tokenizer.tokenize(sentence, model.maxSeqLength));
     const difference = maxAbsDifference(embeddings[index], expected);
@@ -75,7 +76,7 @@ test('pooled embeddings of a padded batch match the reference sentence by senten
 });
 
 test('truncation to max sequence length matches the reference on the truncated ids', async () => {
-  const [embedding] = await embedSentences(model, [SENTENCES[4]], { maxSeqLength: 8 });
+  const [embedding] = await embedSentences(tfjsEmbeddingModel(model), [SENTENCES[4]], { maxSeqLength: 8 });
   const ids = model.tokenizer.tokenize(SENTENCES[4], 8);
   assert.equal(ids.length, 8);
   assert.ok(maxAbsDifference(embedding, reference.meanPooled(ids)) < TOLERANCE);

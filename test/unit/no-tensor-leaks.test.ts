@@ -7,6 +7,7 @@ import type { Tensor2D } from '@tensorflow/tfjs';
 import { initBackend, tf } from '../../src/trainer/backend/tensorflow';
 import { padBatch } from '../../src/trainer/data/padded-batch';
 import { embedSentences } from '../../src/trainer/embed-sentences';
+import { tfjsEmbeddingModel } from '../../src/trainer/encoder/tfjs-encoder';
 import { DropoutPlan } from '../../src/trainer/model/dropout';
 import { loadSentenceModel } from '../../src/trainer/model/load-sentence-model';
 import { allGroupNames } from '../../src/trainer/model/parameter-groups';
@@ -29,9 +30,9 @@ after(async () => {
 });
 
 test('a forward pass leaves no tensors behind', async () => {
-  await embedSentences(model, ['warm up the kernels']);
+  await embedSentences(tfjsEmbeddingModel(model), ['warm up the kernels']);
   const before = tf.memory().numTensors;
-  await embedSentences(model, ['What is the capital city of France?', 'Not bad at all.'], { batchSize: 1 });
+  await embedSentences(tfjsEmbeddingModel(model), ['What is the capital city of France?', 'Not bad at all.'], { batchSize: 1 });
   assert.equal(tf.memory().numTensors, before);
 });
 

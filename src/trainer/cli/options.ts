@@ -9,3 +9,8 @@ export function integerOption(value: string | undefined, name: string, min: numb
   }
   return number;
 }
+
+/** `--threads N` for the frozen encoder's ONNX Runtime session: undefined (all cores) when absent. */
+export function threadsOption(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : integerOption(value, 'threads', 1, 1024);
+}

@@ -4,13 +4,13 @@ import { UsageError } from '../../core/errors';
 import { PRESET_NAMES, type PresetName } from '../../core/experiment/experiment-schema';
 import { EventSink } from '../train/event-sink';
 import { runTraining } from '../train/run-training';
-import { integerOption } from './options';
+import { integerOption, threadsOption } from './options';
 import { ProgressLine } from './progress-line';
 import { listenForStop } from './stop-signal';
 import { TrainingProgress } from './training-progress';
 
-const HELP = `Usage: thaw train EXPERIMENT [--preset P] [--phase NAME] [--from RUN|CHECKPOINT] [--output DIR] [--json] [--max-steps N]
-       thaw train --resume RUN_FOLDER [--json] [--max-steps N]
+const HELP = `Usage: thaw train EXPERIMENT [--preset P] [--phase NAME] [--from RUN|CHECKPOINT] [--output DIR] [--json] [--max-steps N] [--threads N]
+       thaw train --resume RUN_FOLDER [--json] [--max-steps N] [--threads N]
 
 Runs an experiment's phases and records the run in <output>/<run id>/: the resolved
 experiment, events.jsonl and checkpoints. Progress goes to stderr; with --json every event is
@@ -20,6 +20,8 @@ data order, so the losses continue as if it had never stopped (on the same engin
 --from continues a run's latest checkpoint (or a checkpoint folder) in a new run, with its
 position, optimizer state and seed: --phase fine-tune --from <warm-up run> equals the recipe.
 --output DIR puts the run folder in DIR instead of the experiment's "output".
+--threads N: ONNX Runtime's threads for the frozen encoder (the embedding cache and
+validation); default: every core. THAW_ENCODER=tfjs runs it on TensorFlow.js instead.
 
 SIGTERM, or {"type":"stop"} over IPC, finishes the current step, writes a checkpoint and
 exits 0.
@@ -37,6 +39,7 @@ export async function runTrainCommand(args: string[]): Promise<void> {
       output: { type: 'string' },
       json: { type: 'boolean' },
       'max-steps': { type: 'string' },
+      threads: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -65,6 +68,7 @@ export async function runTrainCommand(args: string[]): Promise<void> {
       from: values.from,
       output: values.output,
       maxSteps: values['max-steps'] === undefined ? undefined : integerOption(values['max-steps'], 'max-steps', 1),
+      threads: threadsOption(values.threads),
       sink,
       stop,
     });

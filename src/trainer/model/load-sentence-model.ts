@@ -1,19 +1,14 @@
 // The one factory through which every model is loaded: a local folder or a hub id, with
 // progress reported through a callback (transformers.js' pipeline() does the same).
 
-import { existsSync } from 'node:fs';
-import { ThawError } from '../../core/errors';
-import { looksLikeHubId } from '../../core/model/hub-paths';
-import { fetchHubModel, type DownloadProgress } from './hub';
 import { encoderParameters, headParameters } from './load-weights';
 import { readModelFolder } from './model-folder';
+import { resolveModelSource, type LoadProgress } from './model-source';
 import { ParameterSet, type HeadName } from './parameter-groups';
 import { SentenceModel, type HeadSpec } from './sentence-model';
 import { loadTokenizer } from './tokenizer';
 
-export type LoadProgress =
-  | ({ readonly stage: 'download' } & DownloadProgress)
-  | { readonly stage: 'read' | 'tokenizer' | 'weights'; readonly folder: string };
+export { describeLoadProgress, type LoadProgress } from './model-source';
 
 export interface LoadOptions {
   readonly onProgress?: (progress: LoadProgress) => void;
@@ -32,7 +27,7 @@ export interface LoadOptions {
  */
 export async function loadSentenceModel(source: string, options: LoadOptions = {}): Promise<SentenceModel> {
   const report = options.onProgress ?? (() => undefined);
-  const folderPath = await resolveSource(source, (progress) => report({ stage: 'download', ...progress }));
+  const folderPath = await resolveModelSource(source, (progress) => report({ stage: 'download', ...progress }));
   report({ stage: 'read', folder: folderPath });
   const folder = await readModelFolder(folderPath);
   report({ stage: 'tokenizer', folder: folderPath });
@@ -55,20 +50,4 @@ export async function loadSentenceModel(source: string, options: LoadOptions = {
     passthrough: encoder.passthrough,
     sourceFolder: folderPath,
   });
-}
-
-/** A local path as given; otherwise a hub id, fetched into the cache. */
-async function resolveSource(source: string, onDownload: (progress: DownloadProgress) => void): Promise<string> {
-  if (existsSync(source)) return source;
-  if (!looksLikeHubId(source)) throw new ThawError('model folder does not exist', source);
-  return fetchHubModel(source, onDownload);
-}
-
-/** One line for people about a loading step. */
-export function describeLoadProgress(event: LoadProgress): string {
-  if (event.stage === 'download') {
-    const percent = event.total > 0 ? ` ${Math.floor((100 * event.loaded) / event.total)}%` : '';
-    return `downloading ${event.file}${percent} (${(event.loaded / 1e6).toFixed(1)} MB)`;
-  }
-  return { read: 'reading', tokenizer: 'loading the tokenizer of', weights: 'loading the weights of' }[event.stage] + ` ${event.folder}`;
 }

@@ -30,6 +30,8 @@ export interface SweepRunOptions {
   readonly onSweepEvent?: (event: SweepEvent) => void;
   /** What sweep-end carries when the sweep completes (the scenario report). */
   readonly report?: (manifest: SweepManifest) => unknown;
+  /** ONNX Runtime's threads for the frozen encoder of every run (thaw sweep --threads). */
+  readonly threads?: number;
 }
 
 export interface SweepOutcome {
@@ -131,7 +133,7 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepOutcome> 
         },
       });
       progress(base);
-      const result = await trainEntry(entry, manifest, sink, stop);
+      const result = await trainEntry(entry, manifest, { sink, stop, threads: options.threads });
       entry.runFolder = result.runFolder;
       entry.status = result.status;
       await save();
@@ -156,13 +158,17 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepOutcome> 
   }
 }
 
-async function trainEntry(entry: SweepRunEntry, manifest: SweepManifest, sink: EventSink, stop: StopSignal): Promise<{ status: 'completed' | 'stopped'; runFolder: string }> {
+async function trainEntry(
+  entry: SweepRunEntry,
+  manifest: SweepManifest,
+  common: { readonly sink: EventSink; readonly stop: StopSignal; readonly threads?: number },
+): Promise<{ status: 'completed' | 'stopped'; runFolder: string }> {
   // An interrupted run (stopped, killed, failed on a full disk) resumes where it was.
   if (entry.runFolder !== undefined && existsSync(entry.runFolder)) {
     const record = readRunRecord(entry.runFolder);
     if (record.lastEnd?.status === 'completed') return { status: 'completed', runFolder: entry.runFolder };
     if (existsSync(path.join(entry.runFolder, 'checkpoints', 'latest.json'))) {
-      const result = await runTraining({ resumeRun: entry.runFolder, sink, stop });
+      const result = await runTraining({ resumeRun: entry.runFolder, ...common });
       return { status: result.status, runFolder: result.runFolder };
     }
   }
@@ -172,6 +178,6 @@ async function trainEntry(entry: SweepRunEntry, manifest: SweepManifest, sink: E
     if (parent?.runFolder === undefined || parent.status !== 'completed') throw new ThawError(`sweep run ${entry.id} continues ${entry.parent}, which has not completed`);
     from = phaseEndCheckpoint(parent.runFolder, parent.lastPhase, parent.phases.at(-1)!);
   }
-  const result = await runTraining({ experiment: runExperiment(entry, manifest), from, sink, stop, sweep: membership(entry, manifest) });
+  const result = await runTraining({ experiment: runExperiment(entry, manifest), from, ...common, sweep: membership(entry, manifest) });
   return { status: result.status, runFolder: result.runFolder };
 }

@@ -1,15 +1,15 @@
 // Pooled sentence embeddings of a frozen encoder, computed once and kept on disk. While every
 // encoder group is frozen the encoder runs in inference mode, so its output for a text is a
 // pure function of (weights, text, max length): the cache key. Warm-up epochs then only run
-// the heads.
+// the heads. The frozen encoder fills it (ONNX Runtime where it loads); this module never
+// loads TensorFlow.js.
 
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { tf } from '../backend/tensorflow';
 import { lengthBucketedBatches, padBatch } from '../data/padded-batch';
 import { writeFileAtomic } from '../../core/io/atomic-write';
-import type { SentenceModel } from '../model/sentence-model';
+import type { FrozenEncoder } from '../encoder/frozen-encoder';
 
 const DIGEST_BYTES = 32;
 
@@ -49,9 +49,11 @@ export class EmbeddingCache {
 
   /**
    * Computes the embeddings of the texts not cached yet (inference mode, batched by length)
-   * and saves the cache. `tokenIds[i]` are the ids of `texts[i]`.
+   * and saves the cache. `tokenIds[i]` are the ids of `texts[i]`. The encoder is opened only
+   * when some text is missing (an ONNX Runtime session costs a second to build) and released
+   * before this returns.
    */
-  async fill(model: SentenceModel, texts: readonly string[], tokenIds: readonly (readonly number[])[], onProgress: (done: number, total: number) => void): Promise<void> {
+  async fill(openEncoder: () => Promise<FrozenEncoder>, padTokenId: number, texts: readonly string[], tokenIds: readonly (readonly number[])[], onProgress: (done: number, total: number) => void): Promise<void> {
     const seen = new Set<string>();
     const missing: number[] = [];
     texts.forEach((text, index) => {
@@ -61,15 +63,17 @@ export class EmbeddingCache {
     });
     if (missing.length === 0) return;
     let done = 0;
-    for (const batchIndices of lengthBucketedBatches(missing.map((index) => tokenIds[index].length), 64)) {
-      const indices = batchIndices.map((position) => missing[position]);
-      const batch = padBatch(indices.map((index) => tokenIds[index]), model.tokenizer.padTokenId);
-      const pooled = tf.tidy(() => model.embed(model.inputsFor(batch)));
-      const values = (await pooled.data()) as Float32Array;
-      pooled.dispose();
-      indices.forEach((index, row) => this.entries.set(textDigest(texts[index]), values.slice(row * this.hidden, (row + 1) * this.hidden)));
-      done += indices.length;
-      onProgress(done, missing.length);
+    const encoder = await openEncoder();
+    try {
+      for (const batchIndices of lengthBucketedBatches(missing.map((index) => tokenIds[index].length), 64)) {
+        const indices = batchIndices.map((position) => missing[position]);
+        const values = await encoder.pooled(padBatch(indices.map((index) => tokenIds[index]), padTokenId));
+        indices.forEach((index, row) => this.entries.set(textDigest(texts[index]), values.slice(row * this.hidden, (row + 1) * this.hidden)));
+        done += indices.length;
+        onProgress(done, missing.length);
+      }
+    } finally {
+      await encoder.dispose();
     }
     await this.save();
   }

@@ -13,6 +13,7 @@ import { checkLossWeights, checkOutputFolder } from '../../core/experiment/exper
 import type { PresetName } from '../../core/experiment/experiment-schema';
 import { resolvePhase } from '../../core/experiment/resolve-phase';
 import { DiskFullError, asDiskFull } from '../../core/io/disk-full';
+import { chooseEncoderEngine, engineLine } from '../encoder/encoder-engine';
 import { describeLoadProgress, loadSentenceModel } from '../model/load-sentence-model';
 import type { HeadName } from '../model/parameter-groups';
 import type { HeadSpec } from '../model/sentence-model';
@@ -43,6 +44,8 @@ export interface TrainOptions {
   /** Put the run folder here instead of the experiment's "output" (thaw train --output). */
   readonly output?: string;
   readonly maxSteps?: number;
+  /** ONNX Runtime's threads for the frozen encoder (thaw train --threads); default: every core. */
+  readonly threads?: number;
   /** thaw sweep: recorded in run-start (a resume keeps what the run recorded). */
   readonly sweep?: SweepMembership;
   readonly sink: EventSink;
@@ -75,6 +78,7 @@ async function trainRun(options: TrainOptions, plan: RunPlan): Promise<TrainResu
     if (engine === undefined) throw error;
     throw new ThawError(`this run was recorded on the ${engine} backend, which does not start here (${(error as Error).message}); set THAW_BACKEND to resume on another, whose losses may differ in the last bits`, plan.resume?.folder);
   });
+  const encoderEngine = chooseEncoderEngine({ threads: options.threads });
   if (plan.resume === undefined) checkOutputFolder(experiment);
   checkLossWeights(experiment);
   const datasets: TaskDatasets[] = [];
@@ -123,7 +127,7 @@ async function trainRun(options: TrainOptions, plan: RunPlan): Promise<TrainResu
       type: 'run-start',
       runId: run.id,
       runFolder: run.folder,
-      backend: backend.description,
+      backend: engineLine(encoderEngine, backend.description),
       model: { source: modelSource, parameterCount: model.parameters.parameterCount(), groups: Object.fromEntries(summaries.map((s) => [s.group, s.parameterCount])) },
       tasks: Object.fromEntries(tasks.map((task) => [task.key, { name: task.name, labels: [...task.labels], trainExamples: task.train.texts.length, validationExamples: task.validation?.texts.length ?? 0 }])),
       ...(plan.resume === undefined || plan.checkpoint === undefined ? {} : { resumedFromStep: plan.checkpoint.position.globalStep }),
@@ -131,11 +135,12 @@ async function trainRun(options: TrainOptions, plan: RunPlan): Promise<TrainResu
       ...(onlyPhase === undefined ? {} : { phase: onlyPhase.name }),
       ...(plan.forkedFrom === undefined ? {} : { forkedFrom: plan.forkedFrom }),
       ...sweepOf(options, plan),
-      provenance: await provenanceOf(experiment, backend.name),
+      provenance: await provenanceOf(experiment, backend.name, encoderEngine),
     });
     started = true;
-    for (const message of [...plan.warnings, ...threadWarnings(plan, backend.name)]) options.sink.emit({ type: 'warning', kind: 'other', message });
-    trainer = new Trainer({ experiment, phases, onlyPhase: onlyPhase?.index, model, tasks, optimizer, maxSeqLength, runFolder: run.folder, modelFiles, sink: options.sink, stop: options.stop, maxSteps: options.maxSteps });
+    const fallback = encoderEngine.name === 'tfjs' && encoderEngine.fallback !== undefined ? [encoderEngine.fallback] : [];
+    for (const message of [...plan.warnings, ...threadWarnings(plan, backend.name), ...fallback]) options.sink.emit({ type: 'warning', kind: 'other', message });
+    trainer = new Trainer({ experiment, phases, onlyPhase: onlyPhase?.index, model, encoderEngine, tasks, optimizer, maxSeqLength, runFolder: run.folder, modelFiles, sink: options.sink, stop: options.stop, maxSteps: options.maxSteps });
     const outcome = await trainer.run(position);
     options.sink.emit({ type: 'run-end', status: outcome.status, globalStep: outcome.globalStep, elapsedMs: elapsed(startTime), reason: outcome.reason, resumable: outcome.status === 'stopped' });
     return { status: outcome.status, runFolder: run.folder, globalStep: outcome.globalStep };

@@ -12,6 +12,8 @@ import { ignoredLearningRates } from '../../core/experiment/ignored-learning-rat
 import type { ResolvedExperiment } from '../../core/experiment/load-experiment';
 import type { ResolvedPhase } from '../../core/experiment/resolve-phase';
 import { cacheRoot } from '../../core/model/hub-paths';
+import type { EncoderEngine } from '../encoder/encoder-engine';
+import { openModelEncoder } from '../encoder/open-model-encoder';
 import { DropoutPlan } from '../model/dropout';
 import { isHead } from '../../core/vocabulary/groups';
 import type { GroupName, NamedParameter } from '../model/parameter-groups';
@@ -27,7 +29,7 @@ import { nonFiniteGradientGroups } from './finite-gradients';
 import { clipByGlobalNorm } from './gradient-clipping';
 import { groupHashes } from './group-hashes';
 import { phaseSchedule } from './phase-schedule';
-import { cachedEmbeddings, dropoutSeed, liveEmbeddings, type PooledEmbeddings } from './pooled-embeddings';
+import { cachedEmbeddings, dropoutSeed, encodedValidationEmbeddings, liveEmbeddings, type PooledEmbeddings } from './pooled-embeddings';
 
 /** Set by `stop` over IPC or SIGTERM; the loop finishes its step, checkpoints and returns. */
 export interface StopSignal {
@@ -50,6 +52,8 @@ export interface TrainerParts {
   /** Run only the phase of this index (--phase). */
   readonly onlyPhase?: number;
   readonly model: SentenceModel;
+  /** Runs the encoder wherever it is frozen and only its outputs count (the embedding cache). */
+  readonly encoderEngine: EncoderEngine;
   readonly tasks: readonly TaskData[];
   readonly optimizer: AdamW;
   readonly maxSeqLength: number;
@@ -61,6 +65,13 @@ export interface TrainerParts {
   /** Stop (with a checkpoint) after this many steps of this invocation. */
   readonly maxSteps?: number;
 }
+
+/**
+ * Below this many validation sentences, tfjs' pass is quicker than building an ONNX Runtime
+ * session (about 1 s for MiniLM) and running it: npm run bench:encoder measured the break-even
+ * at 46 sentences on 2 cores.
+ */
+const SESSION_WORTH_SENTENCES = 64;
 
 /** No decay for biases and LayerNorm weights, as in BERT's and Hugging Face's recipes. */
 function decays(parameter: NamedParameter): boolean {
@@ -123,7 +134,10 @@ export class Trainer {
     // A frozen head over a moving encoder can silently get worse: its task is watched.
     const watched = encoderFrozen ? [] : this.parts.tasks.filter((task) => phase.frozen.includes(task.head) && task.validation !== undefined);
     const baseline = new Map<TaskKey, TaskMetrics>();
-    for (const task of watched) baseline.set(task.key, await evaluateTask(model, task, embeddings));
+    if (watched.length > 0) {
+      const evaluation = await this.evaluationEmbeddings(embeddings, watched);
+      for (const task of watched) baseline.set(task.key, await evaluateTask(model, task, evaluation));
+    }
 
     let step = startStep;
     for (const scheduled of schedule.stepsFrom(startStep)) {
@@ -242,10 +256,10 @@ export class Trainer {
 
   private async validate(phase: ResolvedPhase, epoch: number, globalStep: number, embeddings: PooledEmbeddings, baseline: ReadonlyMap<TaskKey, TaskMetrics>): Promise<void> {
     const tasks: Partial<Record<TaskKey, TaskMetrics>> = {};
-    for (const task of this.parts.tasks) {
-      if (task.validation !== undefined) tasks[task.key] = await evaluateTask(this.parts.model, task, embeddings);
-    }
-    if (Object.keys(tasks).length === 0) return;
+    const validated = this.parts.tasks.filter((task) => task.validation !== undefined);
+    if (validated.length === 0) return;
+    const evaluation = await this.evaluationEmbeddings(embeddings, validated);
+    for (const task of validated) tasks[task.key] = await evaluateTask(this.parts.model, task, evaluation);
     this.parts.sink.emit({ type: 'validation', phase: phase.name, globalStep, epoch, tasks });
     for (const [key, before] of baseline) {
       const now = tasks[key]!;
@@ -269,13 +283,30 @@ export class Trainer {
     if (broken.length > 0) throw new Error(`trainer bug: frozen group(s) ${broken.join(', ')} changed during phase "${phase.name}"`);
   }
 
+  /**
+   * What an evaluation reads: the cache while the encoder is frozen; otherwise, on ONNX
+   * Runtime, one session over the current weights for this evaluation (DECISIONS: once an
+   * epoch is cheap); on tfjs, or for a few sentences, the live encoder.
+   */
+  private async evaluationEmbeddings(embeddings: PooledEmbeddings, tasks: readonly TaskData[]): Promise<PooledEmbeddings> {
+    const { model, encoderEngine } = this.parts;
+    const sentences = tasks.reduce((sum, task) => sum + (task.validation?.texts.length ?? 0), 0);
+    if (embeddings.cached || encoderEngine.name !== 'onnxruntime' || sentences < SESSION_WORTH_SENTENCES) return embeddings;
+    const encoder = await openModelEncoder(encoderEngine, model);
+    try {
+      return await encodedValidationEmbeddings(encoder, tasks, model.tokenizer.padTokenId, model.config.hidden_size);
+    } finally {
+      await encoder.dispose();
+    }
+  }
+
   private async cachedEmbeddings(): Promise<PooledEmbeddings> {
     const { model, tasks, sink, maxSeqLength } = this.parts;
     const encoderHash = Object.values(groupHashes(model.parameters, this.encoderGroups)).join('').slice(0, 32);
     const cache = await EmbeddingCache.open(path.join(cacheRoot(), 'embeddings'), encoderHash, maxSeqLength, model.config.hidden_size);
     const texts = tasks.flatMap((task) => [...task.train.texts, ...(task.validation?.texts ?? [])]);
     const tokenIds = tasks.flatMap((task) => [...task.train.tokenIds, ...(task.validation?.tokenIds ?? [])]);
-    await cache.fill(model, texts, tokenIds, (done, total) => {
+    await cache.fill(() => openModelEncoder(this.parts.encoderEngine, model), model.tokenizer.padTokenId, texts, tokenIds, (done, total) => {
       if (done === total || done % 512 < 64) sink.emit({ type: 'progress', stage: 'embedding-cache', done, total, message: `caching the frozen encoder's embeddings: ${done}/${total}` });
     });
     return cachedEmbeddings(cache, tasks, model.config.hidden_size);

@@ -1,0 +1,28 @@
+// A model folder (or hub id) ready to embed sentences on the chosen encoder engine. On ONNX
+// Runtime only the tokenizer, the weights as plain arrays and the session are loaded: never
+// TensorFlow.js, whose start-up alone is a good part of a short `thaw embed`. The tfjs path is
+// imported only when it is the one taken.
+
+import type { EmbeddingModel } from '../embed-sentences';
+import { readModelFolder } from '../model/model-folder';
+import { resolveModelSource, type LoadProgress } from '../model/model-source';
+import { loadTokenizer } from '../model/tokenizer';
+import { encoderWeightArrays } from '../model/weight-arrays';
+import type { EncoderEngine } from './encoder-engine';
+
+/**
+ * Loads `source` for embedding on `engine`; dispose its encoder when done.
+ *
+ * @example const model = await loadEmbeddingModel('models/minilm', chooseEncoderEngine()); try { ... } finally { await model.encoder.dispose(); }
+ */
+export async function loadEmbeddingModel(source: string, engine: EncoderEngine, onProgress: (progress: LoadProgress) => void = () => undefined): Promise<EmbeddingModel> {
+  if (engine.name === 'tfjs') return (await import('./tfjs-encoder.js')).loadTfjsEmbeddingModel(source, engine.description, onProgress);
+  const folderPath = await resolveModelSource(source, (progress) => onProgress({ stage: 'download', ...progress }));
+  onProgress({ stage: 'read', folder: folderPath });
+  const folder = await readModelFolder(folderPath);
+  onProgress({ stage: 'tokenizer', folder: folderPath });
+  const tokenizer = await loadTokenizer(folderPath);
+  onProgress({ stage: 'weights', folder: folderPath });
+  const encoder = await engine.open(folder.config, encoderWeightArrays(folder));
+  return { encoder, tokenizer, hiddenSize: folder.config.hidden_size, maxSeqLength: folder.maxSeqLength, maxPositions: folder.config.max_position_embeddings };
+}
