@@ -52,14 +52,16 @@ ${comment(choices.intro ?? ['A Thaw experiment: one sentence encoder shared by t
   "name": ${json(choices.name)},
 ${comment(choices.modelNote)}  "model": ${json(choices.model)},
   "tasks": {
-    // Task A and task B: sentence classification. CSV with a header row, or JSONL; paths relative to this file.
+    // Task A and task B: sentence classification, each with its own head.
+    // CSV with a header row, or JSONL; paths relative to this file.
 ${taskLine('a', tasks.a)},
 ${taskLine('b', tasks.b)}
   },
   "batchSize": 16,
   "seed": 42,
-  // The transfer-learning recipe. Warm-up: the encoder is frozen (its outputs are cached, so this is
-  // quick) and only the two heads learn. Fine-tune: the encoder thaws at a small learning rate.
+  // The transfer-learning recipe. Warm-up: the encoder is frozen (its outputs are cached,
+  // so this is quick) and only the two heads learn. Fine-tune: the encoder thaws at a small
+  // learning rate.
   // Freeze and thaw parts in the Model view; it writes them here, phase by phase.
   "phases": [
     { "name": "warm-up", "epochs": ${choices.warmUpEpochs}, "frozen": ["encoder"], "lr": { "heads": 1e-2 } },

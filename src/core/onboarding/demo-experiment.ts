@@ -30,17 +30,19 @@ export function demoExperimentText(model: DemoModel): string {
     name: 'demo',
     intro: [
       'The Thaw demo: question type (task A) and sentiment (task B) on one shared sentence encoder.',
-      'Run "Thaw: Start Warm-up Phase", then "Thaw: Start Fine-tune Phase"; watch them in the training panel.',
+      'Run "Thaw: Start Warm-up Phase", then "Thaw: Start Fine-tune Phase";',
+      'watch both tasks learn in the training panel ("Thaw: Open Training Panel").',
     ],
     // "./": a folder beside this file, never read as a hub id.
     model: hub ? MINILM_HUB_ID : `./${GENERATED_MODEL_FOLDER}`,
     modelNote: hub
-      ? ['The pretrained paraphrase-MiniLM-L6-v2 from the Hugging Face hub (downloaded on the first run, about 90 MB).']
+      ? ['The pretrained paraphrase-MiniLM-L6-v2 from the Hugging Face hub', '(downloaded into Thaw\'s cache on the first run, about 90 MB).']
       : [
-          'NOTE: a GENERATED model with RANDOM weights, of paraphrase-MiniLM-L6-v2\'s shape (6 layers, hidden 384),',
-          'written by `thaw init-model` because the Hugging Face hub was not reachable. It knows no language yet:',
-          'expect modest accuracy. For the real thing, put "' + MINILM_HUB_ID + '" here',
-          'when the hub is reachable, or the path of a local copy of it (a folder with config.json, model.safetensors, tokenizer.json).',
+          'NOTE: a GENERATED model with RANDOM weights, of paraphrase-MiniLM-L6-v2\'s shape',
+          '(6 layers, hidden 384), written by `thaw init-model`: the Hugging Face hub was not',
+          'reachable. It knows no language yet, so expect modest accuracy. For the real thing,',
+          `put "${MINILM_HUB_ID}" here once the hub is`,
+          'reachable, or a local copy of it (config.json, model.safetensors, tokenizer.json).',
         ],
     tasks: DEMO_TASKS,
     warmUpEpochs: 3,

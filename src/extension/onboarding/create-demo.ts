@@ -45,6 +45,7 @@ export async function createDemo(host: OnboardingHost): Promise<void> {
       const corpus = await copyDemoData(host.extensionPath, path.join(folder, 'data'));
       const chosen = await demoModel(folder, corpus, host, (message) => progress.report({ message }));
       await fs.writeFile(file, demoExperimentText(chosen));
+      host.log(`[thaw] demo: wrote ${file} (${chosen.kind === 'hub' ? MINILM_HUB_ID : 'a generated model'})`);
       return chosen;
     });
     await host.select(file);
@@ -55,6 +56,7 @@ export async function createDemo(host: OnboardingHost): Promise<void> {
       void vscode.window.showInformationMessage(`Thaw: the demo is ready (${DEMO_FOLDER}/${DEMO_FILE}, the pretrained ${MINILM_HUB_ID}). Run "Thaw: Start Warm-up Phase" to train it.`);
     }
   } catch (error) {
+    host.log(`[thaw] could not create the demo: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     void vscode.window.showErrorMessage(`Thaw: could not create the demo: ${messageOf(error)}`);
   }
 }
@@ -93,8 +95,10 @@ export async function generateModel(modelFolder: string, corpus: readonly string
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'thaw-corpus-'));
   try {
     const corpusFile = path.join(scratch, 'corpus.txt');
-    await fs.writeFile(corpusFile, corpus.join('\n'));
+    // One text a line, none empty: what init-model's --corpus takes.
+    await fs.writeFile(corpusFile, corpus.filter((line) => line.trim() !== '').map((line) => line.replace(/\s+/g, ' ')).join('\n'));
     // The vocabulary size of MiniLM's; a small corpus yields fewer entries, as many as it has.
+    host.log(`[thaw] demo: generating ${modelFolder} (thaw init-model)`);
     await host.runCli(['init-model', '--out', modelFolder, '--corpus', corpusFile, '--vocab-size', '30522', '--seed', '42', '--force']);
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { datasetFields, formatLabelCounts, guessColumns, inspectTaskData, type TaskDataReport } from '../../core/data/inspect-dataset';
 import { readDataset } from '../../core/data/read-dataset';
-import { messageOf } from '../../core/errors';
+import { ThawError, messageOf } from '../../core/errors';
 import { MINILM_HUB_ID, experimentText, type TaskChoice } from '../../core/experiment/experiment-text';
 import { looksLikeHubId } from '../../core/model/hub-paths';
 import { missingModelFiles } from '../../core/model/model-folder-files';
@@ -62,7 +62,7 @@ export async function newExperiment(host: OnboardingHost): Promise<void> {
     await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
     void vscode.window.showInformationMessage(`Thaw: wrote ${path.basename(file)} and selected it. Run "Thaw: Start Warm-up Phase" to train its heads on the frozen encoder.`);
   } catch (error) {
-    void vscode.window.showErrorMessage(error instanceof Refused ? error.message : `Thaw: ${messageOf(error)}. Nothing was written.`);
+    void vscode.window.showErrorMessage(refusalText(error));
   }
 }
 
@@ -134,6 +134,16 @@ async function confirmWrite(a: TaskPick, b: TaskPick, model: ModelChoice): Promi
   const write = 'Write thaw.json';
   const detail = [`Model: ${model.kind === 'hub' ? model.id : model.kind === 'folder' ? model.folder : 'a generated test model (random weights)'}`, describe('A', a), describe('B', b)].join('\n\n');
   return (await vscode.window.showInformationMessage('Thaw: write this experiment?', { modal: true, detail }, write)) === write;
+}
+
+/** What went wrong, the file's name first (a toast shows one line): the full path stays in the detail. */
+function refusalText(error: unknown): string {
+  if (error instanceof Refused) return error.message;
+  if (error instanceof ThawError && error.file !== undefined) {
+    const joint = /^(is|has) /.test(error.reason) ? ' ' : ': ';
+    return `Thaw: ${path.basename(error.file)}${joint}${error.reason}. Nothing was written. (${error.file})`;
+  }
+  return `Thaw: ${messageOf(error)}. Nothing was written.`;
 }
 
 function modelNote(model: ModelChoice): string[] {
