@@ -70,6 +70,20 @@ test('an empty folder: the Model view says how to start, and the walkthrough ope
   await toggleTheme(false);
 });
 
+test('the training panel without an experiment says how to get one', async () => {
+  await runCommand(page, 'Thaw: Open Training Panel');
+  const empty = await waitUntil('the panel\'s empty state', async () => {
+    for (const frame of page.frames()) {
+      const section = frame.locator('#empty-state');
+      if (await section.isVisible().catch(() => false)) return section;
+    }
+    return undefined;
+  }, 60_000);
+  assert.match(await empty.innerText(), /No experiment yet/);
+  await empty.locator('#create-demo').waitFor();
+  await page.screenshot({ path: path.join(RESULTS, 'onboarding-panel-empty.png') });
+});
+
 test('"Thaw: Get Started" opens the walkthrough again', async () => {
   await page.keyboard.press('Control+K');
   await page.keyboard.press('W'); // closes all editors, the walkthrough too
@@ -100,6 +114,21 @@ test('palette "Thaw: Create Demo Experiment", then "Thaw: Start Warm-up Phase": 
   assert.ok(steps.length > 0);
   await waitUntil('the warm-up to end', () => newestRunEvents(runs)?.events.some((event) => event.type === 'run-end'), 180_000);
   await page.screenshot({ path: path.join(RESULTS, 'onboarding-warm-up-done.png') });
+});
+
+test('an invalid experiment file: its first problem is a Model view row that opens the file at its line', async () => {
+  const file = path.join(demo, 'demo.thaw.json');
+  const valid = readFileSync(file, 'utf8');
+  const line = valid.split('\n').findIndex((text) => text.includes('"name": "warm-up"')) + 1;
+  writeFileSync(file, valid.replace('"epochs": 3,', '"epochs": "three",'));
+  const row = page.locator('.pane-body .monaco-list-row[role=treeitem]', { hasText: 'epochs' }).first();
+  await row.waitFor({ timeout: 30_000 });
+  assert.match(await row.innerText(), new RegExp(`demo\\.thaw\\.json:${line}`));
+  await page.screenshot({ path: path.join(RESULTS, 'onboarding-invalid-file.png') });
+  await row.click();
+  await page.locator('.statusbar-item', { hasText: `Ln ${line}, Col 1` }).first().waitFor({ timeout: 30_000 });
+  writeFileSync(file, valid);
+  await page.locator('.pane-body .monaco-list-row[role=treeitem]', { hasText: 'task_a_head' }).first().waitFor({ timeout: 30_000 });
 });
 
 test('New Experiment with a CSV that has no label column: it says so, and writes nothing', async () => {

@@ -106,7 +106,8 @@ export class ModelTree extends Disposable implements vscode.TreeDataProvider<Nod
 function problemItem(snapshot: ExperimentSnapshot): vscode.TreeItem {
   const problem = snapshot.problem!;
   const line = Math.max(0, (problem.line ?? 1) - 1);
-  const item = new vscode.TreeItem(problem.message, vscode.TreeItemCollapsibleState.None);
+  // The view's message already says the file is invalid: the row starts with what is wrong.
+  const item = new vscode.TreeItem(problem.message.replace(/^invalid experiment: /, ''), vscode.TreeItemCollapsibleState.None);
   item.id = 'problem';
   item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
   item.description = `${vscode.workspace.asRelativePath(snapshot.file)}${problem.line === undefined ? '' : `:${problem.line}`}`;
