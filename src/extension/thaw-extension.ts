@@ -1,7 +1,7 @@
 // The one root object `activate` builds. It owns every part of the extension (the selected
 // experiment, the Model view, the panel, the trainer) and wires the commands to them.
 
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PhaseChange } from '../core/experiment/phase-edits';
@@ -12,6 +12,7 @@ import { findExperimentFiles, selectExperiment } from './experiment/experiment-s
 import { ExperimentSession } from './experiment/experiment-session';
 import { pickHeadToFreeze, pickPhase, pickScenario } from './model-view/freeze-commands';
 import { ModelTree } from './model-view/model-tree';
+import { openWalkthrough, showWalkthroughOnce } from './onboarding/walkthrough';
 import type { TrainingPanel } from './panel/training-panel';
 import type { ComparePanel } from './runs/compare-panel';
 import { runFoldersOf } from './runs/compare-state';
@@ -91,7 +92,8 @@ export class ThawExtension extends Disposable {
       }),
     );
     // Reading the experiment and its model touches the disk; it must not delay activation.
-    const timer = setTimeout(() => void this.session.reload(), 0);
+    // A workspace without an experiment is a new user's first step: the walkthrough opens, once.
+    const timer = setTimeout(() => void this.session.reload().then((snapshot) => (snapshot === undefined ? showWalkthroughOnce(context.globalState) : undefined)), 0);
     this.track({ dispose: () => clearTimeout(timer) });
   }
 
@@ -112,6 +114,8 @@ export class ThawExtension extends Disposable {
       if (phase !== undefined) await this.session.selectPhase(phase);
     });
     command('thaw.newExperiment', () => this.newExperiment());
+    command('thaw.createDemo', () => this.createDemo());
+    command('thaw.getStarted', () => openWalkthrough());
     command('thaw.selectExperiment', () => this.chooseExperiment());
     command('thaw.showLog', () => this.output.show());
     command('thaw.openPanel', async () => (await this.trainingPanel()).show());
@@ -142,7 +146,7 @@ export class ThawExtension extends Disposable {
 
   private async start(phase: string | undefined): Promise<void> {
     if (phase === undefined) {
-      void vscode.window.showErrorMessage('Thaw: no experiment phase is selected. Create an experiment with "Thaw: New Experiment".');
+      void vscode.window.showErrorMessage('Thaw: no experiment phase is selected. Create one with "Thaw: Create Demo Experiment" or "Thaw: New Experiment".');
       return;
     }
     await this.whenTrusted(async () => {
@@ -212,19 +216,27 @@ export class ThawExtension extends Disposable {
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Thaw: stopping after the current step...' }, () => trainer.stop());
   }
 
+  /** What the onboarding commands need of the rest of the extension. */
+  private onboardingHost(): import('./onboarding/create-demo').OnboardingHost {
+    return {
+      extensionPath: this.context.extensionPath,
+      runCli: async (args) => (await this.trainerProcess()).plan(args),
+      select: async (file) => {
+        await selectExperiment(this.context.workspaceState, file);
+        await this.session.reload();
+      },
+      log: (line) => this.output.appendLine(line),
+    };
+  }
+
   private async newExperiment(): Promise<void> {
-    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    if (root === undefined) {
-      void vscode.window.showErrorMessage('Thaw: open a folder first; an experiment lives in a workspace.');
-      return;
-    }
-    let file = path.join(root, 'thaw.json');
-    for (let n = 2; existsSync(file); n++) file = path.join(root, `experiment-${n}.thaw.json`);
-    const { STARTER_EXPERIMENT } = await import('./experiment/starter-experiment.js');
-    writeFileSync(file, STARTER_EXPERIMENT);
-    await selectExperiment(this.context.workspaceState, file);
-    await vscode.window.showTextDocument(vscode.Uri.file(file));
-    await this.session.reload();
+    const { newExperiment } = await import('./onboarding/new-experiment.js');
+    await newExperiment(this.onboardingHost());
+  }
+
+  private async createDemo(): Promise<void> {
+    const { createDemo } = await import('./onboarding/create-demo.js');
+    await createDemo(this.onboardingHost());
   }
 
   private async chooseExperiment(): Promise<void> {
@@ -264,6 +276,8 @@ export class ThawExtension extends Disposable {
               return void this.session.selectPhase(message.phase);
             case 'stop':
               return void this.stopTraining();
+            case 'onboard':
+              return void vscode.commands.executeCommand(`thaw.${message.action}`);
             case 'renderTiming':
               return void import('./dev/panel-benchmark.js').then(({ reportBenchmark }) => reportBenchmark(message, this.output));
             default:

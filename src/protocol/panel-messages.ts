@@ -90,6 +90,8 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   /** Starts this phase of the file. */
   z.strictObject({ type: z.literal('start'), phase: z.string().min(1) }),
   z.strictObject({ type: z.literal('stop') }),
+  // The empty panel's ways in: the host runs "Thaw: Create Demo Experiment" or "Thaw: New Experiment".
+  z.strictObject({ type: z.literal('onboard'), action: z.enum(['createDemo', 'newExperiment']) }),
   /** Leave a run opened from the Runs view and show the live one again. */
   z.strictObject({ type: z.literal('backToLive') }),
   /** The benchmark's figures, measured in the webview. */

@@ -11,7 +11,7 @@ import type { GroupSetting } from '../../core/experiment/phase-view';
 import { Disposable } from '../disposable';
 import { encoderFreeze, parameterCount, totalParameters, trainableParameters, type ExperimentSnapshot } from '../experiment/experiment-snapshot';
 
-type Node = { readonly kind: 'encoder' } | { readonly kind: 'group'; readonly group: GroupName };
+type Node = { readonly kind: 'encoder' } | { readonly kind: 'group'; readonly group: GroupName } | { readonly kind: 'problem' };
 
 function countText(count: number): string {
   return count === 0 ? '? params' : `${formatParameterCount(count)} params`;
@@ -47,7 +47,7 @@ export class ModelTree extends Disposable implements vscode.TreeDataProvider<Nod
 
   private message(snapshot: ExperimentSnapshot | undefined): string | undefined {
     if (snapshot === undefined) return undefined; // the welcome view says what to do
-    if (snapshot.problem !== undefined) return `${vscode.workspace.asRelativePath(snapshot.file)}${snapshot.problem.line === undefined ? '' : `, line ${snapshot.problem.line}`}: ${snapshot.problem.message}`;
+    if (snapshot.problem !== undefined) return `${vscode.workspace.asRelativePath(snapshot.file)} is not a valid experiment${snapshot.problem.line === undefined ? '' : ` (line ${snapshot.problem.line})`}. Click the problem to go to it:`;
     if (snapshot.modelProblem !== undefined) return `The model's layers are unknown: ${snapshot.modelProblem}`;
     const phase = `Phase "${snapshot.selectedPhase ?? '?'}". Checked = frozen.`;
     const total = totalParameters(snapshot);
@@ -57,12 +57,15 @@ export class ModelTree extends Disposable implements vscode.TreeDataProvider<Nod
 
   private onCheckboxes(event: vscode.TreeCheckboxChangeEvent<Node>): void {
     for (const [node, checkbox] of event.items) {
+      if (node.kind === 'problem') continue;
       this.onEdit({ kind: 'freeze', target: node.kind === 'encoder' ? 'encoder' : node.group, frozen: checkbox === vscode.TreeItemCheckboxState.Checked });
     }
   }
 
   getChildren(node?: Node): Node[] {
     const settings = this.snapshot?.settings ?? [];
+    // An invalid file: its first problem, a click away from its line, instead of an empty tree.
+    if (node === undefined && this.snapshot?.problem !== undefined) return [{ kind: 'problem' }];
     if (node === undefined) return settings.length === 0 ? [] : [{ kind: 'encoder' }, ...settings.filter((setting) => isHead(setting.group)).map((setting): Node => ({ kind: 'group', group: setting.group }))];
     if (node.kind === 'encoder') return settings.filter((setting) => !isHead(setting.group)).map((setting) => ({ kind: 'group', group: setting.group }));
     return [];
@@ -70,6 +73,7 @@ export class ModelTree extends Disposable implements vscode.TreeDataProvider<Nod
 
   getTreeItem(node: Node): vscode.TreeItem {
     const snapshot = this.snapshot!;
+    if (node.kind === 'problem') return problemItem(snapshot);
     if (node.kind === 'encoder') {
       const freeze = encoderFreeze(snapshot);
       const count = snapshot.settings.filter((setting) => !isHead(setting.group)).reduce((sum, setting) => sum + parameterCount(snapshot, setting.group), 0);
@@ -83,7 +87,8 @@ export class ModelTree extends Disposable implements vscode.TreeDataProvider<Nod
       item.contextValue = 'encoder';
       return item;
     }
-    const setting = snapshot.settings.find((candidate) => candidate.group === node.group)!;
+    const group = node.group;
+    const setting = snapshot.settings.find((candidate) => candidate.group === group)!;
     const item = new vscode.TreeItem(node.group, vscode.TreeItemCollapsibleState.None);
     item.id = `${snapshot.selectedPhase}:${node.group}`;
     item.description = `${countText(parameterCount(snapshot, node.group))} · ${rateText(setting)}`;
@@ -95,4 +100,19 @@ export class ModelTree extends Disposable implements vscode.TreeDataProvider<Nod
     item.contextValue = 'group';
     return item;
   }
+}
+
+/** The file's first problem as a row: a click opens the file at its line. */
+function problemItem(snapshot: ExperimentSnapshot): vscode.TreeItem {
+  const problem = snapshot.problem!;
+  const line = Math.max(0, (problem.line ?? 1) - 1);
+  // The view's message already says the file is invalid: the row starts with what is wrong.
+  const item = new vscode.TreeItem(problem.message.replace(/^invalid experiment: /, ''), vscode.TreeItemCollapsibleState.None);
+  item.id = 'problem';
+  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+  item.description = `${vscode.workspace.asRelativePath(snapshot.file)}${problem.line === undefined ? '' : `:${problem.line}`}`;
+  item.tooltip = `${problem.message}\nClick to open ${vscode.workspace.asRelativePath(snapshot.file)} at line ${line + 1}.`;
+  item.contextValue = 'problem';
+  item.command = { title: 'Open at the Problem', command: 'vscode.open', arguments: [vscode.Uri.file(snapshot.file), { selection: new vscode.Range(line, 0, line, 0) } satisfies vscode.TextDocumentShowOptions] };
+  return item;
 }

@@ -6,6 +6,7 @@
 import type { HostToWebview } from '../../../src/protocol/panel-messages';
 import { formatParameterCount } from '../../../src/core/vocabulary/format';
 import { element, setText } from '../shared/dom';
+import { createEmptyState } from './empty-state';
 import { createPhaseControls } from './phase-controls';
 import { createProblemBanner } from './problem-banner';
 import { createScenarioButtons } from './scenario-buttons';
@@ -28,18 +29,20 @@ export function createSetupView(): SetupView {
   const tree = createSetupTree(refreshStart);
   const experiment = element('span', { id: 'experiment-name', className: 'experiment-name' });
   const totals = element('p', { id: 'parameter-totals', className: 'totals' });
+  const empty = createEmptyState();
+  // The setup itself shows once there is an experiment; until then, how to get one.
+  const body = element('div', { className: 'setup-body', attributes: { hidden: '' } }, element('header', { className: 'setup-header' }, element('h2', {}, 'Setup ', experiment), phaseControls.element), problemBanner.element, tree.element, totals, scenarios.element);
 
   return {
     element: element(
       'section',
       { id: 'setup', className: 'setup' },
-      element('header', { className: 'setup-header' }, element('h2', {}, 'Setup ', experiment), phaseControls.element),
-      problemBanner.element,
-      tree.element,
-      totals,
-      scenarios.element,
+      empty.element,
+      body,
     ),
     updateSetup: (message) => {
+      empty.hide();
+      body.hidden = false;
       training = message.training;
       problem = message.problem !== undefined;
       setText(experiment, message.experiment ?? '');
