@@ -262,7 +262,7 @@ export class ThawExtension extends Disposable {
           return snapshot === undefined ? undefined : bridge.setupMessage(snapshot, this.trainer?.running ?? false);
         },
         history: async () => {
-          const experiment = this.session.snapshot?.experiment;
+          const experiment = (await this.session.loaded())?.experiment;
           return experiment === undefined || !vscode.workspace.isTrusted ? [] : bridge.newestRunEvents(this.session.runsFolder(experiment.output));
         },
         onMessage: (message) => {

@@ -2,7 +2,7 @@
 // kill, stop and resume it.
 
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
@@ -78,4 +78,20 @@ export function recordedEvents(runFolder: string): TrainerEvent[] {
 /** Each step's losses by global step. */
 export function stepLosses(events: readonly TrainerEvent[]): Map<number, TrainerEvent & { type: 'step' }> {
   return new Map(events.flatMap((event) => (event.type === 'step' ? [[event.globalStep, event] as const] : [])));
+}
+
+/** What a finished `thaw ...` command printed, and its exit code. */
+export interface CommandResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `thaw ARGS` to the end (any command); `env` defaults to this process's. */
+export function runThawCommand(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });
+    });
+  });
 }

@@ -1,30 +1,19 @@
 // The `thaw` command line as users and the extension run it: a real child process, real files.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync, truncateSync, cpSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { loadTokenizer } from '../../src/trainer/model/tokenizer';
 import { ReferenceBert } from '../reference/bert-reference';
 import { TINY_CORPUS, temporaryFolder } from '../helpers/tiny-model';
+import { runThawCommand, type CommandResult } from '../helpers/thaw-child';
 
-const CLI = path.resolve(__dirname, '../../src/trainer/cli/main.js');
 const workspace = temporaryFolder();
 after(() => workspace.cleanup());
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function thaw(...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });
-    });
-  });
+function thaw(...args: string[]): Promise<CommandResult> {
+  return runThawCommand(args);
 }
 
 const file = (name: string, content: string | Buffer): string => {

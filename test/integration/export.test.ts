@@ -4,7 +4,6 @@
 // bad input fails in one line with nothing written.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -22,8 +21,8 @@ import { cosine, embedWithTransformersJs, maxAbsDifference, onnxMetadata } from 
 import { checkpointFolder, readLatest } from '../../src/trainer/train/checkpoint-files';
 import { temporaryFolder } from '../helpers/tiny-model';
 import { DEMO_TASKS, tinyDemoModel, writeExperiment } from '../helpers/tiny-experiment';
+import { runThawCommand, type CommandResult } from '../helpers/thaw-child';
 
-const CLI = path.resolve(__dirname, '../../src/trainer/cli/main.js');
 const workspace = temporaryFolder('thaw-export-');
 let environment: NodeJS.ProcessEnv;
 let run: string;
@@ -37,18 +36,8 @@ const SENTENCES = ['Where is the Atacama Desert?', 'The soup was cold and the se
 /** The experiment's max length, unlike the model folder's 48. */
 const MAX_SEQ_LENGTH = 40;
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function thaw(...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: environment, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });
-    });
-  });
+function thaw(...args: string[]): Promise<CommandResult> {
+  return runThawCommand(args, environment);
 }
 
 async function exportOk(...args: string[]): Promise<string> {

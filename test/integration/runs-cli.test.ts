@@ -3,7 +3,7 @@
 // `runs compare` say is checked against what the test reads from events.jsonl itself.
 
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
@@ -15,6 +15,7 @@ import { updateRunMetadata } from '../../src/core/runs/run-metadata';
 import { initBackend } from '../../src/trainer/backend/tensorflow';
 import { temporaryFolder } from '../helpers/tiny-model';
 import { tinyDemoModel, writeExperiment } from '../helpers/tiny-experiment';
+import { runThawCommand, type CommandResult } from '../helpers/thaw-child';
 
 const CLI = path.resolve(__dirname, '../../src/trainer/cli/main.js');
 const workspace = temporaryFolder();
@@ -27,18 +28,8 @@ const finished: string[] = [];
 const files: string[] = [];
 let killed: string;
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function thaw(...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: environment, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });
-    });
-  });
+function thaw(...args: string[]): Promise<CommandResult> {
+  return runThawCommand(args, environment);
 }
 
 async function listJson(...folders: string[]): Promise<RunSummary[]> {

@@ -34,6 +34,9 @@ export class ExperimentSession extends Disposable {
   private readonly modelCache = new Map<string, Promise<ModelGroups>>();
   private readonly diagnostics = this.track(vscode.languages.createDiagnosticCollection('thaw'));
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  private markLoaded!: () => void;
+  /** Settles once the first reload has read the selected file (or found none). */
+  private readonly firstLoad = new Promise<void>((resolve) => (this.markLoaded = resolve));
 
   constructor(private readonly state: vscode.Memento) {
     super();
@@ -50,6 +53,16 @@ export class ExperimentSession extends Disposable {
     return this.current;
   }
 
+  /**
+   * The snapshot once the first reload is done. A panel VS Code restores after a window reload
+   * asks for the run history before activation has read the experiment; without waiting it
+   * would find none and show "No run yet".
+   */
+  async loaded(): Promise<ExperimentSnapshot | undefined> {
+    await this.firstLoad;
+    return this.current;
+  }
+
   /** Typing in the editor reloads once it pauses, not on every key. */
   private scheduleReload(): void {
     clearTimeout(this.reloadTimer);
@@ -58,6 +71,14 @@ export class ExperimentSession extends Disposable {
 
   /** Reads the selected experiment again: its text, model groups and runs. */
   async reload(options: { readonly runs?: boolean } = {}): Promise<ExperimentSnapshot | undefined> {
+    try {
+      return await this.read(options);
+    } finally {
+      this.markLoaded();
+    }
+  }
+
+  private async read(options: { readonly runs?: boolean }): Promise<ExperimentSnapshot | undefined> {
     const file = await selectedExperiment(this.state);
     if (file === undefined) {
       this.current = undefined;
