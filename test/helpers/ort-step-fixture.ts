@@ -12,9 +12,23 @@ import { drawDropoutMask, dropoutMaskShape } from '../../src/trainer/onnx-traini
 import { OrtTrainingStep } from '../../src/trainer/onnx-training/ort-training-step';
 import { relativeToLargest, tfjsStepGradients } from './tfjs-step-reference';
 
-/** Every gradient: max |ort - tfjs| <= GRADIENT_TOLERANCE * max(|tfjs|_inf of that tensor, GRADIENT_FLOOR). */
+/**
+ * Every gradient: max |ort - tfjs| <= GRADIENT_TOLERANCE * max(|tfjs|_inf of that tensor, GRADIENT_FLOOR).
+ * One exception, the key biases: softmax ignores a constant added to a row of scores, and
+ * q . b_k is one, so their exact gradient is 0 and both engines give rounding noise; theirs is
+ * measured against the same layer's query-bias gradient instead (see scaleOf).
+ */
 export const GRADIENT_TOLERANCE = 1e-4;
 export const GRADIENT_FLOOR = 1e-6;
+
+const largest = (values: ArrayLike<number>): number => Array.from(values).reduce((max, value) => Math.max(max, Math.abs(value)), 0);
+
+/** The scale a gradient's error is measured against (see GRADIENT_TOLERANCE). */
+function scaleOf(name: string, reference: ReadonlyMap<string, Float32Array>): number {
+  const own = largest(reference.get(name)!);
+  const query = name.endsWith('.attention.self.key.bias') ? reference.get(name.replace('.key.bias', '.query.bias')) : undefined;
+  return Math.max(own, query === undefined ? 0 : largest(query), GRADIENT_FLOOR);
+}
 /** |ort loss - tfjs loss| (absolute). */
 export const LOSS_TOLERANCE = 1e-5;
 
@@ -61,7 +75,7 @@ export async function compareStep(model: SentenceModel, trainable: readonly Grou
     assert.deepEqual([...ort.gradients.keys()].sort(), [...reference.gradients.keys()].sort(), 'gradients for exactly the trainable weights of this task');
     const errors = new Map<string, number>();
     for (const [name, expected] of reference.gradients) {
-      const error = relativeToLargest(ort.gradients.get(name)!, expected, GRADIENT_FLOOR);
+      const error = relativeToLargest(ort.gradients.get(name)!, expected, scaleOf(name, reference.gradients));
       errors.set(name, error);
       assert.ok(error <= GRADIENT_TOLERANCE, `${name}: error ${error} (relative to its largest tfjs value)`);
     }
@@ -71,7 +85,11 @@ export async function compareStep(model: SentenceModel, trainable: readonly Grou
   }
 }
 
+/** The three largest errors, for the test log. */
 export function worst(errors: ReadonlyMap<string, number>): string {
-  const [name, error] = [...errors].reduce((a, b) => (b[1] > a[1] ? b : a), ['none', 0]);
-  return `${error.toExponential(2)} (${name})`;
+  return [...errors]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([name, error]) => `${error.toExponential(2)} (${name})`)
+    .join(', ');
 }
