@@ -3,6 +3,7 @@
 
 import { availableParallelism } from 'node:os';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { collectDroppedSessions } from './native-memory';
 import { loadOnnxRuntime, type OnnxRuntime } from './onnx-runtime';
 
 export interface OrtSessionOptions {
@@ -36,7 +37,8 @@ export class OrtSession {
       // Operators run one after another (executionMode 'sequential'); a second pool would only compete for the same cores.
       interOpNumThreads: 1,
       executionMode: 'sequential',
-      // ORT's default: constant folding and the fusions (LayerNorm, GELU, MatMul + scale) the graphs are written for.
+      // ORT's default: constant folding and fusions. The graphs are written in the forms its LayerNorm, GELU and
+      // MatMulIntegerToFloat fusions match (not observable here: onnxruntime-node 1.14 cannot save the optimized model).
       graphOptimizationLevel: 'all',
       executionProviders: ['cpu'],
     });
@@ -66,14 +68,22 @@ export class OrtSession {
 
   /**
    * Releases the session; later run() calls throw, a second dispose() does nothing.
-   * ORT 1.14's InferenceSession has no release() (later versions have one), so this calls the internal
-   * handler's dispose(). In onnxruntime-node 1.14 that is a no-op: the native session is
-   * freed when its JS object is garbage-collected, which dropping our reference allows.
+   * ORT 1.14's InferenceSession has no release() (later versions have one), so this calls the
+   * internal handler's dispose(). In onnxruntime-node 1.14 that is a no-op: the native session
+   * is freed when its JS object is garbage-collected, which this then brings about (see
+   * native-memory.ts).
    */
   async dispose(): Promise<void> {
-    const session = this.session;
+    if (this.session === undefined) return;
+    await disposeHandler(this.session);
+    // No local keeps the session alive past this line, so the collection can finalize it.
     this.session = undefined;
-    const handler = (session as unknown as { handler?: { dispose?: () => Promise<void> } } | undefined)?.handler;
-    await handler?.dispose?.();
+    await collectDroppedSessions();
   }
+}
+
+/** InferenceSession's internal handler, the only part of 1.14 that has a dispose(). */
+async function disposeHandler(session: InferenceSession): Promise<void> {
+  const { handler } = session as unknown as { handler?: { dispose?: () => Promise<void> } };
+  await handler?.dispose?.();
 }

@@ -102,7 +102,7 @@ interface QuantizedNames {
 }
 
 /** A 2-D float initializer (a weight matrix or an embedding table), else undefined. */
-function floatMatrix(tensor: onnx.ITensorProto | undefined): (FloatMatrix) | undefined {
+function floatMatrix(tensor: onnx.ITensorProto | undefined): FloatMatrix | undefined {
   if (tensor?.name == null || tensor.dataType !== DataType.FLOAT || tensor.dims?.length !== 2) return undefined;
   return tensor as FloatMatrix;
 }
