@@ -68,7 +68,7 @@ async function main(): Promise<void> {
         return tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(labels, 'int32'), 6) as Tensor2D, logits).asScalar();
       });
     const trainingStep = async (): Promise<void> => {
-      const { value, grads } = tf.variableGrads(loss(new DropoutPlan(groups, 3)));
+      const { value, grads } = tf.variableGrads(loss(new DropoutPlan(groups, { seed: 3, step: 0, stream: 'a' })));
       await value.data();
       await Promise.all(Object.values(grads).map((gradient) => gradient.data()));
       tf.dispose([value, ...Object.values(grads)]);

@@ -29,7 +29,7 @@ import { nonFiniteGradientGroups } from './finite-gradients';
 import { clipByGlobalNorm } from './gradient-clipping';
 import { groupHashes } from './group-hashes';
 import { phaseSchedule } from './phase-schedule';
-import { cachedEmbeddings, dropoutSeed, encodedValidationEmbeddings, liveEmbeddings, type PooledEmbeddings } from './pooled-embeddings';
+import { cachedEmbeddings, encodedValidationEmbeddings, liveEmbeddings, type PooledEmbeddings } from './pooled-embeddings';
 
 /** Set by `stop` over IPC or SIGTERM; the loop finishes its step, checkpoints and returns. */
 export interface StopSignal {
@@ -185,13 +185,14 @@ export class Trainer {
     globalStep: number,
   ): Partial<Record<TaskKey, number>> {
     const { model, experiment } = this.parts;
-    const dropout = new DropoutPlan(new Set(phase.trainable), dropoutSeed(experiment.seed, globalStep));
+    const active = new Set(phase.trainable);
     const taskLosses = new Map<TaskKey, Scalar>();
     const totalLoss = (): Scalar =>
       tf.tidy(() => {
         let total: Scalar | undefined;
         for (const batch of step.batches) {
           const task = this.parts.tasks.find((candidate) => candidate.key === batch.task)!;
+          const dropout = new DropoutPlan(active, { seed: experiment.seed, step: globalStep, stream: task.key });
           const logits = model.headLogits(task.head, embeddings.pooled(task, 'train', batch.indices, dropout), dropout);
           const labels = tf.oneHot(tf.tensor1d(batch.indices.map((index) => task.train.classes[index]), 'int32'), task.labels.length);
           const loss = tf.losses.softmaxCrossEntropy<Tensor, Scalar>(labels, logits);
