@@ -16,6 +16,7 @@ import { geluBackward, geluForward } from '../../src/trainer/onnx-training/gelu'
 import { layerNormBackward, layerNormForward } from '../../src/trainer/onnx-training/layer-norm';
 import { linearBackward, linearForward } from '../../src/trainer/onnx-training/linear';
 import { meanPoolingBackward, meanPoolingForward } from '../../src/trainer/onnx-training/mean-pooling';
+import { scatterAddRows } from '../../src/trainer/onnx-training/word-embedding-gradient';
 import { randomInput, runBlock, type BlockInput } from '../helpers/ort-block';
 import { relativeToLargest } from '../helpers/tfjs-step-reference';
 
@@ -165,7 +166,7 @@ test('softmax cross-entropy: loss and d(weight * mean CE)/dlogits', async () => 
   labelTensor.dispose();
 });
 
-test('embeddings: the three tables get scatter-added gradients, repeated ids summed', async () => {
+test('embeddings: the three tables get scatter-added gradients (word rows in JS), repeated ids summed', async () => {
   const [batch, length, hidden] = [3, 4, 6];
   const word = randomInput([10, hidden], 'emb-w');
   const position = randomInput([8, hidden], 'emb-p');
@@ -177,8 +178,8 @@ test('embeddings: the three tables get scatter-added gradients, repeated ids sum
   const ort = await runBlock({ word, position, token_type: tokenType, input_ids: int64(ids), token_type_ids: int64(types), dy }, (builder) => {
     const tables = { word: 'word', position: 'position', tokenType: 'token_type' };
     const saved = embeddingsSumForward(builder, tables, 'input_ids', 'token_type_ids', hidden);
-    const gradients = embeddingsSumBackward(builder, 'dy', tables, 'input_ids', 'token_type_ids', saved, builder.int64([batch, length, hidden]), { word: 'dword', position: 'dposition', tokenType: 'dtype' });
-    return { summed: saved.summed, dword: gradients.word, dposition: gradients.position, dtype: gradients.tokenType };
+    const gradients = embeddingsSumBackward(builder, 'dy', tables, 'token_type_ids', saved, builder.int64([batch, length, hidden]), { wordRows: 'dword_rows', position: 'dposition', tokenType: 'dtype' });
+    return { summed: saved.summed, dwordRows: gradients.wordRows, dposition: gradients.position, dtype: gradients.tokenType };
   });
   const idTensor = tf.tensor1d(ids, 'int32');
   const positionIds = tf.tensor1d(Array.from({ length: batch * length }, (_, index) => index % length), 'int32');
@@ -186,7 +187,7 @@ test('embeddings: the three tables get scatter-added gradients, repeated ids sum
   const forward = (w: Tensor, p: Tensor, t: Tensor): Tensor => tf.addN([tf.gather(w, idTensor), tf.gather(p, positionIds), tf.gather(t, typeTensor)]);
   const [dword, dposition, dtype] = tfjsGradients(forward, [word, position, tokenType], dy);
   assertClose('embeddings summed', ort.summed, tf.tidy(() => forward(tensorOf(word), tensorOf(position), tensorOf(tokenType)).dataSync() as Float32Array));
-  assertClose('embeddings dword', ort.dword, dword);
+  assertClose('embeddings dword', scatterAddRows(ids, ort.dwordRows, 10, hidden), dword);
   assertClose('embeddings dposition', ort.dposition, dposition);
   assertClose('embeddings dtype', ort.dtype, dtype);
   tf.dispose([idTensor, positionIds, typeTensor]);
