@@ -6,7 +6,7 @@
 // encoder (forward only) on the same batch, interleaved: their ratio says more than either time
 // when other work competes, and the load average is printed. Prints one JSON object.
 //
-//   npm run build && flock /tmp/thaw-bench.lock node out/test/bench/ort-step.bench.js (-- --batch 16 --length 64 --runs 5 --threads 1,2)
+//   npm run build && flock /tmp/thaw-bench.lock node out/test/bench/ort-step.bench.js [--batch 16 --length 64 --runs 7 --threads 1,2 --no-forward]
 
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -26,6 +26,8 @@ const { values } = parseArgs({
     length: { type: 'string', default: '64' },
     runs: { type: 'string', default: '7' },
     threads: { type: 'string', default: '1,2' },
+    // Without the interleaved inference encoder, for a peak RSS of the training step alone (run one thread count per process).
+    'no-forward': { type: 'boolean', default: false },
   },
 });
 const batchSize = Number(values.batch);
@@ -75,12 +77,12 @@ async function main(): Promise<void> {
     const masks = new Map(sites.map((site) => [site.input, drawDropoutMask(site, dropoutMaskShape(site, config, batchSize, length), random)]));
     const batch = { batchSize, length, inputIds, attentionMask };
     const task = { head: 'task_a_head' as const, batch, labels, lossWeight: 1, masks };
-    const encoder = await OrtEncoder.create(config, weights, { threads });
+    const encoder = values['no-forward'] ? undefined : await OrtEncoder.create(config, weights, { threads });
     const times: number[] = [];
     const forwardTimes: number[] = [];
     for (let run = 0; run <= runs; run++) {
       const forwardStart = performance.now();
-      await encoder.pooled(batch);
+      await encoder?.pooled(batch);
       const start = performance.now();
       await step.gradients(task, weights);
       if (run > 0) {
@@ -88,15 +90,14 @@ async function main(): Promise<void> {
         forwardTimes.push(start - forwardStart);
       }
     }
-    await Promise.all([step.dispose(), encoder.dispose()]);
+    await Promise.all([step.dispose(), encoder?.dispose()]);
     results.push({
       threads,
       sessionMs,
       medianMs: Math.round(median(times)),
       minMs: Math.round(Math.min(...times)),
       runsMs: times.map(Math.round),
-      inferenceForwardMedianMs: Math.round(median(forwardTimes)),
-      trainingOverForward: Number((median(times) / median(forwardTimes)).toFixed(2)),
+      ...(encoder === undefined ? {} : { inferenceForwardMedianMs: Math.round(median(forwardTimes)), trainingOverForward: Number((median(times) / median(forwardTimes)).toFixed(2)) }),
       loadAverage1m: Number(loadavg()[0].toFixed(1)),
       peakRssMiBSoFar: Math.round(process.resourceUsage().maxRSS / 1024),
     });
