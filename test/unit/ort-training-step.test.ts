@@ -89,3 +89,9 @@ test('weights changed in place between steps are what the next step sees (no ses
     await step.dispose();
   }
 });
+
+test('a batch of one sentence of one token (dynamic axes of size 1)', async () => {
+  const single = padBatch([[model.tokenizer.tokenize('A', 32)[0]]], model.tokenizer.padTokenId);
+  assert.deepEqual([single.batchSize, single.length], [1, 1]);
+  await compareStep(model, allGroupNames(model.config.num_hidden_layers), { head: 'task_b_head', batch: single, labels: [1], lossWeight: 2 });
+});
