@@ -2,16 +2,20 @@
 // training graph, paraphrase-MiniLM-L6-v2's shape with random weights, every group trainable,
 // dropout at every site. Median of the timed runs after one warm-up, per thread count, with the
 // process's peak RSS after each. Anchors: tfjs-wasm fwd+bwd ~4,225 ms, PyTorch ~600 ms
-// (fwd+bwd+AdamW), batch 16 x 64. Prints one JSON object.
+// (fwd+bwd+AdamW), batch 16 x 64. The cores are shared, so each run also times the inference
+// encoder (forward only) on the same batch, interleaved: their ratio says more than either time
+// when other work competes, and the load average is printed. Prints one JSON object.
 //
-//   npm run build && flock /tmp/thaw-bench.lock node out/test/bench/ort-step.bench.js (-- --batch 16 --length 64 --runs 5 --threads 1,2)
+//   npm run build && flock /tmp/thaw-bench.lock node out/test/bench/ort-step.bench.js [--batch 16 --length 64 --runs 7 --threads 1,2 --no-forward]
 
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import seedrandom from 'seedrandom';
 import { parseBertConfig } from '../../src/core/model/bert-config';
 import { encoderWeightSpecs, headWeightSpecs } from '../../src/core/model/bert-weights';
 import { allGroupNames } from '../../src/core/vocabulary/groups';
 import { MINILM_SHAPE } from '../../src/trainer/init/generate-model-folder';
+import { OrtEncoder } from '../../src/trainer/onnx/ort-encoder';
 import { drawDropoutMask, dropoutMaskShape } from '../../src/trainer/onnx-training/dropout-sites';
 import { OrtTrainingStep } from '../../src/trainer/onnx-training/ort-training-step';
 import { printReport } from './print-report';
@@ -20,8 +24,10 @@ const { values } = parseArgs({
   options: {
     batch: { type: 'string', default: '16' },
     length: { type: 'string', default: '64' },
-    runs: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '7' },
     threads: { type: 'string', default: '1,2' },
+    // Without the interleaved inference encoder, for a peak RSS of the training step alone (run one thread count per process).
+    'no-forward': { type: 'boolean', default: false },
   },
 });
 const batchSize = Number(values.batch);
@@ -69,15 +75,32 @@ async function main(): Promise<void> {
     const sessionMs = Math.round(performance.now() - created);
     const sites = step.dropoutSites('task_a_head');
     const masks = new Map(sites.map((site) => [site.input, drawDropoutMask(site, dropoutMaskShape(site, config, batchSize, length), random)]));
-    const task = { head: 'task_a_head' as const, batch: { batchSize, length, inputIds, attentionMask }, labels, lossWeight: 1, masks };
+    const batch = { batchSize, length, inputIds, attentionMask };
+    const task = { head: 'task_a_head' as const, batch, labels, lossWeight: 1, masks };
+    const encoder = values['no-forward'] ? undefined : await OrtEncoder.create(config, weights, { threads });
     const times: number[] = [];
+    const forwardTimes: number[] = [];
     for (let run = 0; run <= runs; run++) {
+      const forwardStart = performance.now();
+      await encoder?.pooled(batch);
       const start = performance.now();
       await step.gradients(task, weights);
-      if (run > 0) times.push(performance.now() - start);
+      if (run > 0) {
+        times.push(performance.now() - start);
+        forwardTimes.push(start - forwardStart);
+      }
     }
-    await step.dispose();
-    results.push({ threads, sessionMs, medianMs: Math.round(median(times)), minMs: Math.round(Math.min(...times)), runsMs: times.map(Math.round), peakRssMiBSoFar: Math.round(process.resourceUsage().maxRSS / 1024) });
+    await Promise.all([step.dispose(), encoder?.dispose()]);
+    results.push({
+      threads,
+      sessionMs,
+      medianMs: Math.round(median(times)),
+      minMs: Math.round(Math.min(...times)),
+      runsMs: times.map(Math.round),
+      ...(encoder === undefined ? {} : { inferenceForwardMedianMs: Math.round(median(forwardTimes)), trainingOverForward: Number((median(times) / median(forwardTimes)).toFixed(2)) }),
+      loadAverage1m: Number(loadavg()[0].toFixed(1)),
+      peakRssMiBSoFar: Math.round(process.resourceUsage().maxRSS / 1024),
+    });
   }
   printReport({ shape: 'paraphrase-MiniLM-L6-v2 (random weights)', batch: `${batchSize} x ${length}`, trainable: 'every group', anchors: { tfjsWasmFwdBwdMs: 4225, pytorchFwdBwdAdamWMs: 600 }, results });
 }

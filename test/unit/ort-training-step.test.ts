@@ -10,7 +10,9 @@ import { initBackend } from '../../src/trainer/backend/tensorflow';
 import { padBatch, type PaddedBatch } from '../../src/trainer/data/padded-batch';
 import { loadSentenceModel } from '../../src/trainer/model/load-sentence-model';
 import type { SentenceModel } from '../../src/trainer/model/sentence-model';
-import { compareStep, worst, type StepCase } from '../helpers/ort-step-fixture';
+import { dropoutMaskShape } from '../../src/trainer/onnx-training/dropout-sites';
+import { OrtTrainingStep } from '../../src/trainer/onnx-training/ort-training-step';
+import { compareStep, modelWeights, worst, type StepCase } from '../helpers/ort-step-fixture';
 import { TINY_CORPUS, temporaryFolder, writeTinyModel } from '../helpers/tiny-model';
 
 let model: SentenceModel;
@@ -59,4 +61,37 @@ test('embeddings only, through frozen layers and a frozen head (no dropout above
 test('a phase that trains only the other head gives this task a loss and no gradients', async () => {
   const comparison = await compareStep(model, ['task_b_head'], taskA());
   assert.equal(comparison.ortGradientNames.length, 0);
+});
+
+test('weights changed in place between steps are what the next step sees (no session rebuild, no stale copy)', async () => {
+  const trainable = ['layer.1', 'task_a_head'] as const;
+  const step = await OrtTrainingStep.create(model.config, { trainable, heads: new Map([['task_a_head', 3]]) }, { threads: 1 });
+  try {
+    const weights = modelWeights(model, ['task_a_head']);
+    const snapshot = new Map([...weights].map(([name, values]) => [name, values.slice()]));
+    const task = { ...taskA(), masks: new Map(step.dropoutSites('task_a_head').map((site) => [site.input, new Float32Array(dropoutMaskShape(site, model.config, batch.batchSize, batch.length).reduce((a, b) => a * b, 1)).fill(1)])) };
+    const first = await step.gradients(task, weights);
+    for (const [name, values] of weights) assert.deepEqual(values, snapshot.get(name), `${name} unchanged by a step`);
+    // An optimizer-like update in place: the same arrays, new values.
+    for (const [name, gradient] of first.gradients) {
+      const values = weights.get(name)!;
+      for (let i = 0; i < values.length; i++) values[i] -= 0.5 * gradient[i];
+    }
+    const second = await step.gradients(task, weights);
+    assert.ok(second.taskLoss < first.taskLoss, `a gradient step lowers the loss (${first.taskLoss} -> ${second.taskLoss})`);
+    const fresh = await OrtTrainingStep.create(model.config, { trainable, heads: new Map([['task_a_head', 3]]) }, { threads: 1 });
+    try {
+      assert.equal((await fresh.gradients(task, weights)).loss, second.loss, 'a new session on the updated arrays agrees exactly');
+    } finally {
+      await fresh.dispose();
+    }
+  } finally {
+    await step.dispose();
+  }
+});
+
+test('a batch of one sentence of one token (dynamic axes of size 1)', async () => {
+  const single = padBatch([[model.tokenizer.tokenize('A', 32)[0]]], model.tokenizer.padTokenId);
+  assert.deepEqual([single.batchSize, single.length], [1, 1]);
+  await compareStep(model, allGroupNames(model.config.num_hidden_layers), { head: 'task_b_head', batch: single, labels: [1], lossWeight: 2 });
 });

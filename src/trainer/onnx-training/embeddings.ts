@@ -1,12 +1,22 @@
 // BERT's embeddings sum (word + position + token type, before LayerNorm) and the gradients of
-// the three tables. A lookup's gradient adds each token's row into its id's row: ScatterND with
-// reduction 'add' on a zero table, which ONNX Runtime 1.14 sums correctly for repeated ids (see
-// training-opset.ts), so no scatter is left to JavaScript.
+// its tables. A lookup's gradient adds each token's row into its id's row. The position and
+// token-type tables are small, and ScatterND with reduction 'add' on a zero table does it in the
+// graph (ONNX Runtime 1.14 sums repeated ids correctly, see training-opset.ts). The word table
+// (30522 x 384 for MiniLM) is not: zeroing, scattering and copying 47 MB out took ORT 76-220 ms a
+// step here against ~27 ms for a fresh array and a scatter in JavaScript, so the graph outputs the
+// token rows and scatterAddRows (word-embedding-gradient.ts) sums them, as DECISIONS allows.
 
 import type { GraphBuilder } from '../onnx/graph-builder';
 
 export interface EmbeddingTables {
   readonly word: string;
+  readonly position: string;
+  readonly tokenType: string;
+}
+
+export interface EmbeddingGradients {
+  /** dL/d(word rows) [batch * length, hidden]: the word table's gradient before the scatter-add. */
+  readonly wordRows: string;
   readonly position: string;
   readonly tokenType: string;
 }
@@ -32,19 +42,18 @@ export function embeddingsSumForward(builder: GraphBuilder, tables: EmbeddingTab
 }
 
 /**
- * Each table's gradient from dL/dsummed [batch * length, hidden]. `tokensShape` is the int64 [3]
- * value [batch, length, hidden]; `outputs` name the three gradients.
+ * The tables' gradients from dL/dsummed [batch * length, hidden]. `tokensShape` is the int64 [3]
+ * value [batch, length, hidden]; `outputs` name the results.
  */
 export function embeddingsSumBackward(
   builder: GraphBuilder,
   dSummed: string,
   tables: EmbeddingTables,
-  inputIds: string,
   tokenTypeIds: string,
   saved: EmbeddingsSumResult,
   tokensShape: string,
-  outputs: EmbeddingTables,
-): EmbeddingTables {
+  outputs: EmbeddingGradients,
+): EmbeddingGradients {
   return builder.scoped('embeddings_grad', () => {
     const scatterAdd = (table: string, ids: string, rows: string, output: string): string =>
       builder.op('ScatterND', [builder.op('ConstantOfShape', [builder.op('Shape', [table])]), ids, rows], { attributes: { reduction: 'add' }, output });
@@ -52,7 +61,7 @@ export function embeddingsSumBackward(
     // Every sentence's token t has position t: the batch's rows are summed first, so the scatter has no repeated index.
     const byPosition = builder.op('ReduceSum', [builder.op('Reshape', [dSummed, tokensShape]), builder.int64([0])], { attributes: { keepdims: 0 } });
     return {
-      word: scatterAdd(tables.word, tokenIds(inputIds), dSummed, outputs.word),
+      wordRows: builder.op('Identity', [dSummed], { output: outputs.wordRows }),
       position: scatterAdd(tables.position, builder.op('Unsqueeze', [saved.positionIds, builder.int64([1])]), byPosition, outputs.position),
       tokenType: scatterAdd(tables.tokenType, tokenIds(tokenTypeIds), dSummed, outputs.tokenType),
     };

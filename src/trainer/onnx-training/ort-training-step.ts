@@ -8,7 +8,8 @@ import type { GroupName, HeadName } from '../../core/vocabulary/groups';
 import type { PaddedBatch } from '../data/padded-batch';
 import { OrtSession, type OrtSessionOptions } from '../onnx/ort-session';
 import { dropoutMaskShape, type DropoutSite } from './dropout-sites';
-import { LABELS_INPUT, LOSS_OUTPUT, LOSS_WEIGHT_INPUT, TASK_LOSS_OUTPUT, buildTrainingGraph, gradientOutput, type TrainingGraph } from './training-graph';
+import { LABELS_INPUT, LOSS_OUTPUT, LOSS_WEIGHT_INPUT, TASK_LOSS_OUTPUT, WORD_EMBEDDINGS, buildTrainingGraph, outputOfWeight, type TrainingGraph } from './training-graph';
+import { scatterAddRows } from './word-embedding-gradient';
 
 export interface TrainingStepPhase {
   /** The groups that train: they get gradients and dropout. */
@@ -115,12 +116,15 @@ export class OrtTrainingStep {
       if (values === undefined || values.length !== count) throw new Error(`dropout mask ${site.input}: ${values?.length ?? 0} values, [${shape.join(', ')}] needs ${count}`);
       feeds[site.input] = new OrtTensor('float32', values, shape);
     }
-    const outputNames = [LOSS_OUTPUT, TASK_LOSS_OUTPUT, ...graph.trainableWeights.map(gradientOutput)];
-    const results = await session.run(feeds, outputNames);
+    const results = await session.run(feeds, [LOSS_OUTPUT, TASK_LOSS_OUTPUT, ...graph.trainableWeights.map(outputOfWeight)]);
+    const gradientOf = (name: string): Float32Array => {
+      const values = results[outputOfWeight(name)].data as Float32Array;
+      return name === WORD_EMBEDDINGS ? scatterAddRows(task.batch.inputIds, values, this.config.vocab_size, this.config.hidden_size) : values;
+    };
     return {
       loss: (results[LOSS_OUTPUT].data as Float32Array)[0],
       taskLoss: (results[TASK_LOSS_OUTPUT].data as Float32Array)[0],
-      gradients: new Map(graph.trainableWeights.map((name) => [name, results[gradientOutput(name)].data as Float32Array])),
+      gradients: new Map(graph.trainableWeights.map((name) => [name, gradientOf(name)])),
     };
   }
 

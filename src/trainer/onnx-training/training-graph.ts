@@ -27,6 +27,15 @@ export const LOSS_OUTPUT = 'loss';
 /** The unweighted mean cross-entropy of the batch. */
 export const TASK_LOSS_OUTPUT = 'task_loss';
 export const gradientOutput = (weight: string): string => `grad.${weight}`;
+export const WORD_EMBEDDINGS = 'embeddings.word_embeddings.weight';
+/**
+ * dL/d(looked-up word rows) [batch * length, hidden], output instead of grad.<word table> when
+ * the embeddings train: scatterAddRows makes the table's gradient (see embeddings.ts).
+ */
+export const WORD_ROWS_OUTPUT = 'grad_rows.embeddings.word_embeddings.weight';
+
+/** The output that carries a trainable weight's gradient (the word table's comes as rows). */
+export const outputOfWeight = (weight: string): string => (weight === WORD_EMBEDDINGS ? WORD_ROWS_OUTPUT : gradientOutput(weight));
 
 export interface TrainingGraphOptions {
   readonly config: BertConfig;
@@ -41,7 +50,7 @@ export interface TrainingGraph {
   readonly classes: number;
   /** Every weight input (the encoder's and this head's), Hugging Face names and layouts. */
   readonly weights: readonly WeightSpec[];
-  /** The weights with a `grad.<name>` output, in the order of `weights`. */
+  /** The weights with a gradient (output outputOfWeight(name)), in the order of `weights`. */
   readonly trainableWeights: readonly string[];
   readonly dropoutSites: readonly DropoutSite[];
 }
@@ -49,7 +58,8 @@ export interface TrainingGraph {
 /**
  * The graph's inputs are `input_ids`, `attention_mask`, `token_type_ids` (int64 [batch,
  * length]), every weight by Hugging Face name, one mask per dropout site, `labels` and
- * `loss_weight`; its outputs `loss`, `task_loss` and `grad.<name>` per trainable weight.
+ * `loss_weight`; its outputs `loss`, `task_loss` and `grad.<name>` per trainable weight (the
+ * word table's as WORD_ROWS_OUTPUT).
  *
  * @example const graph = buildTrainingGraph({ config, head: 'task_a_head', classes: 6, trainable: new Set(['layer.5', 'task_a_head']) })
  */
@@ -132,8 +142,8 @@ export function buildTrainingGraph(options: TrainingGraphOptions): TrainingGraph
             gamma: gradientOutput('embeddings.LayerNorm.weight'),
             beta: gradientOutput('embeddings.LayerNorm.bias'),
           });
-          embeddingsSumBackward(builder, layerNormGradients.input, tables, 'input_ids', 'token_type_ids', embedded, tokensShape, {
-            word: gradientOutput(tables.word),
+          embeddingsSumBackward(builder, layerNormGradients.input, tables, 'token_type_ids', embedded, tokensShape, {
+            wordRows: WORD_ROWS_OUTPUT,
             position: gradientOutput(tables.position),
             tokenType: gradientOutput(tables.tokenType),
           });
@@ -155,7 +165,9 @@ export function buildTrainingGraph(options: TrainingGraphOptions): TrainingGraph
   const outputs = [
     valueInfo(LOSS_OUTPUT, DataType.FLOAT, []),
     valueInfo(TASK_LOSS_OUTPUT, DataType.FLOAT, []),
-    ...trainableWeights.map((name) => valueInfo(gradientOutput(name), DataType.FLOAT, byName.get(name)!.shape)),
+    ...trainableWeights.map((name) =>
+      name === WORD_EMBEDDINGS ? valueInfo(WORD_ROWS_OUTPUT, DataType.FLOAT, ['tokens', hidden]) : valueInfo(gradientOutput(name), DataType.FLOAT, byName.get(name)!.shape),
+    ),
   ];
   const model = encodeModel({
     graph: builder.graph('thaw_bert_training_step', inputs, outputs),

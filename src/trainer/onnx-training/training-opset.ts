@@ -4,7 +4,8 @@
 /**
  * Opset 17, for two ops ONNX Runtime 1.14 runs correctly (checked with duplicate indices on 1
  * and 2 threads, and by the gradient tests): ScatterND with reduction 'add' (opset 16), which
- * sums the embedding rows' gradients in the graph, and LayerNormalization (opset 17), whose
+ * sums the position and token-type tables' gradients in the graph (the word table's is summed in
+ * JavaScript for speed, see embeddings.ts), and LayerNormalization (opset 17), whose
  * Mean and InvStdDev outputs the backward pass reuses. Debian's onnx 1.12 checker knows 17.
  */
 export const TRAINING_OPSET = { version: 17, irVersion: 8 } as const;
