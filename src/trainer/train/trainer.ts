@@ -59,6 +59,13 @@ export interface TrainerParts {
   readonly maxSteps?: number;
 }
 
+/**
+ * Below this many validation sentences, tfjs' pass is quicker than building an ONNX Runtime
+ * session (about 1 s for MiniLM) and running it: npm run bench:encoder measured the break-even
+ * at 46 sentences on 2 cores.
+ */
+const SESSION_WORTH_SENTENCES = 64;
+
 export class Trainer {
   private readonly groups: GroupName[];
   private readonly encoderGroups: GroupName[];
@@ -200,11 +207,12 @@ export class Trainer {
   /**
    * What an evaluation reads: the cache while the encoder is frozen; otherwise, on ONNX
    * Runtime, one session over the current weights for this evaluation (DECISIONS: once an
-   * epoch is cheap, and faster than tfjs over a validation split); on tfjs, the live encoder.
+   * epoch is cheap); on tfjs, or for a few sentences, the live encoder.
    */
   private async evaluationEmbeddings(embeddings: PooledEmbeddings, tasks: readonly TaskData[]): Promise<PooledEmbeddings> {
     const { model, encoderEngine } = this.parts;
-    if (embeddings.cached || encoderEngine.name !== 'onnxruntime') return embeddings;
+    const sentences = tasks.reduce((sum, task) => sum + (task.validation?.texts.length ?? 0), 0);
+    if (embeddings.cached || encoderEngine.name !== 'onnxruntime' || sentences < SESSION_WORTH_SENTENCES) return embeddings;
     const encoder = await openModelEncoder(encoderEngine, model);
     try {
       return await encodedValidationEmbeddings(encoder, tasks, model.tokenizer.padTokenId, model.config.hidden_size);
