@@ -157,7 +157,7 @@ export class ThawExtension extends Disposable {
     const [{ TrainerProcess }, { RunFeedback }] = await Promise.all([import('./training/trainer-process.js'), import('./training/run-feedback.js')]);
     const cli = path.join(this.context.extensionPath, 'out', 'src', 'trainer', 'cli', 'main.js');
     const settings = () => vscode.workspace.getConfiguration('thaw');
-    const trainer = this.track(new TrainerProcess(cli, this.output, () => settings().get<string>('nodePath'), () => settings().get<number>('threads')));
+    const trainer = this.track(new TrainerProcess(cli, this.output, () => settings().get<string>('nodePath'), () => settings().get<number>('threads'), () => settings().get<string>('engine')));
     const feedback = this.track(new RunFeedback(this.output));
     this.trainer = trainer;
     this.track(trainer.onStart(() => {
