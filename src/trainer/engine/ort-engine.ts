@@ -19,7 +19,7 @@ import { NonFiniteMomentError } from '../optim/adamw';
 import { ArrayAdamW } from '../optim/array-adamw';
 import { OrtTrainingStep } from '../onnx-training/ort-training-step';
 import { dropoutMaskShape } from '../onnx-training/dropout-sites';
-import { clipArraysByGlobalNorm, nonFiniteArrayGroups } from '../train/array-gradients';
+import { clipArraysByGlobalNorm, nonFiniteGroupsOf, squaredGroupNorms } from '../train/array-gradients';
 import { decays, stopBeforeMessage, type StepInput, type TrainingEngine } from './training-engine';
 
 interface PhaseState {
@@ -93,9 +93,10 @@ export class OrtEngine implements TrainingEngine {
       throw new ThawError(stopBeforeMessage(`the loss${tasks.length > 0 ? ` of ${tasks.join(', ')}` : ''} is ${total}`, globalStep, phase));
     }
     const groupOf = (name: string) => this.groupOf.get(name)!;
-    const badGradients = nonFiniteArrayGroups(gradients, groupOf);
+    const norms = squaredGroupNorms(gradients, groupOf);
+    const badGradients = nonFiniteGroupsOf(norms);
     if (badGradients.length > 0) throw new ThawError(stopBeforeMessage(`the gradient norm of ${badGradients.join(', ')} is not finite`, globalStep, phase));
-    clipArraysByGlobalNorm(gradients, experiment.maxGradNorm);
+    clipArraysByGlobalNorm(gradients, experiment.maxGradNorm, [...norms.values()].reduce((sum, norm) => sum + norm, 0));
     // The graph gives gradients for trainable groups only; a head whose task this step does not
     // train gets none and is skipped, like PyTorch with grad None.
     const updates = [...gradients].map(([name, gradient]) => ({

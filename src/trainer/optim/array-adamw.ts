@@ -1,8 +1,7 @@
 // AdamW over Float32Arrays, for the ONNX Runtime engine, whose weights and gradients are plain
-// arrays. The formula is adamw.ts's (torch.optim.AdamW), and so is the order of float32
-// operations: each product, sum, quotient and root is rounded to float32 as the tfjs backend
-// rounds it (a float64 result of two float32 operands, rounded once, is the correctly rounded
-// float32 one), so both engines' updates agree to the last bit or nearly.
+// arrays. The formula and the order of operations are adamw.ts's (torch.optim.AdamW), with the
+// same float32 scalars; intermediates are float64 and each stored value is rounded once, so both
+// engines' updates agree within an ulp of float32 (the test: 1e-6 relative).
 
 import { ThawError } from '../../core/errors';
 import { NonFiniteMomentError, checkEntry, resolveAdamWOptions, type AdamWOptions, type OptimizerState, type OptimizerStateEntry } from './adamw';
@@ -54,33 +53,20 @@ export class ArrayAdamW implements OptimizerState {
         throw new ThawError(`optimizer state of ${update.name} has shape [${existing.shape.join(', ')}], the weight has ${update.weight.length} values`);
       }
     }
-    const { beta1, beta2 } = this.options;
-    const [b1, c1, b2, c2] = [f(beta1), f(1 - beta1), f(beta2), f(1 - beta2)];
-    const moments = updates.map((update) => {
-      const state = this.states.get(update.name);
-      const size = update.weight.length;
-      const firstMoment = new Float32Array(size);
-      const secondMoment = new Float32Array(size);
-      const g = update.gradient;
-      let finite = 0;
-      for (let i = 0; i < size; i++) {
-        const m = state === undefined ? 0 : state.firstMoment[i];
-        const v = state === undefined ? 0 : state.secondMoment[i];
-        firstMoment[i] = f(f(m * b1) + f(g[i] * c1));
-        secondMoment[i] = f(f(v * b2) + f(f(g[i] * g[i]) * c2));
-        finite += firstMoment[i] * 0 + secondMoment[i] * 0;
-      }
-      return { firstMoment, secondMoment, finite: finite === 0 };
-    });
-    const bad = updates.filter((_, index) => !moments[index].finite).map((update) => update.name);
+    // Two passes, so that nothing changes when a moment would not be finite: one that only
+    // checks, then one that updates moments and weights in place (no copies of 22 M values).
+    const bad = updates.filter((update) => !this.momentsStayFinite(update)).map((update) => update.name);
     if (bad.length > 0) throw new NonFiniteMomentError(bad);
-    updates.forEach((update, index) => {
-      const previous = this.states.get(update.name);
-      const step = (previous?.step ?? 0) + 1;
-      const { firstMoment, secondMoment } = moments[index];
-      this.updateWeight(update, firstMoment, secondMoment, step);
-      this.states.set(update.name, { step, firstMoment, secondMoment, shape: previous?.shape ?? shapes.get(update.name) ?? [update.weight.length] });
-    });
+    for (const update of updates) {
+      let state = this.states.get(update.name);
+      if (state === undefined) {
+        const size = update.weight.length;
+        state = { step: 0, firstMoment: new Float32Array(size), secondMoment: new Float32Array(size), shape: shapes.get(update.name) ?? [size] };
+        this.states.set(update.name, state);
+      }
+      state.step += 1;
+      this.update(update, state);
+    }
   }
 
   resetState(names: readonly string[]): void {
@@ -110,17 +96,54 @@ export class ArrayAdamW implements OptimizerState {
     this.states.clear();
   }
 
-  /** adamw.ts's updatedTensors, element by element, in float32. */
-  private updateWeight({ weight, learningRate, weightDecay }: ArrayParameterUpdate, firstMoment: Float32Array, secondMoment: Float32Array, step: number): void {
+  /**
+   * Whether this update's new moments are all finite in float32: the largest of them, in
+   * float64, rounds to a finite float32 (fround is monotonic, so it decides for all).
+   */
+  private momentsStayFinite({ name, gradient: g }: ArrayParameterUpdate): boolean {
+    const state = this.states.get(name);
+    const { b1, c1, b2, c2 } = this.coefficients();
+    let largest = 0;
+    let nan = false;
+    for (let i = 0; i < g.length; i++) {
+      const m = Math.abs((state === undefined ? 0 : state.firstMoment[i]) * b1 + g[i] * c1);
+      const v = (state === undefined ? 0 : state.secondMoment[i]) * b2 + g[i] * g[i] * c2;
+      if (m > largest) largest = m;
+      if (v > largest) largest = v;
+      // NaN fails every comparison; it is caught here rather than as an overflow.
+      if (m !== m || v !== v) nan = true;
+    }
+    if (nan) return false;
+    return Number.isFinite(f(largest));
+  }
+
+  /**
+   * adamw.ts's updatedTensors, element by element, in place. Intermediates are float64 (a
+   * Math.fround per operation would double the time of 22 M parameters); each stored value is
+   * rounded once to float32, within an ulp of tfjs' per-operation rounding.
+   */
+  private update({ weight, gradient: g, learningRate, weightDecay }: ArrayParameterUpdate, state: ArrayState): void {
+    const { b1, c1, b2, c2 } = this.coefficients();
     const { beta1, beta2, epsilon } = this.options;
-    const stepSize = f(learningRate / (1 - beta1 ** step));
-    const correction = f(Math.sqrt(1 - beta2 ** step));
+    const stepSize = f(learningRate / (1 - beta1 ** state.step));
+    const correction = f(Math.sqrt(1 - beta2 ** state.step));
     const eps = f(epsilon);
     const decay = f(1 - learningRate * weightDecay);
+    const { firstMoment, secondMoment } = state;
     for (let i = 0; i < weight.length; i++) {
-      const denominator = f(f(f(Math.sqrt(secondMoment[i])) / correction) + eps);
-      weight[i] = f(f(weight[i] * decay) - f(f(firstMoment[i] / denominator) * stepSize));
+      const gradient = g[i];
+      const m = firstMoment[i] * b1 + gradient * c1;
+      const v = secondMoment[i] * b2 + gradient * gradient * c2;
+      firstMoment[i] = m;
+      secondMoment[i] = v;
+      weight[i] = weight[i] * decay - (m / (Math.sqrt(v) / correction + eps)) * stepSize;
     }
+  }
+
+  /** The betas and their complements as the float32 scalars tfjs multiplies by. */
+  private coefficients(): { b1: number; c1: number; b2: number; c2: number } {
+    const { beta1, beta2 } = this.options;
+    return { b1: f(beta1), c1: f(1 - beta1), b2: f(beta2), c2: f(1 - beta2) };
   }
 }
 
