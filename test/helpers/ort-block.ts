@@ -13,7 +13,7 @@ export interface BlockInput {
   readonly values: Float32Array | BigInt64Array;
 }
 
-export async function runBlock(inputs: Readonly<Record<string, BlockInput>>, build: (builder: GraphBuilder) => Record<string, string>): Promise<Record<string, Float32Array>> {
+export async function runBlock(inputs: Readonly<Record<string, BlockInput>>, build: (builder: GraphBuilder) => Record<string, string>, threads = 1): Promise<Record<string, Float32Array>> {
   const builder = new GraphBuilder();
   const named = build(builder);
   const outputs: onnx.IValueInfoProto[] = Object.entries(named).map(([key, tensor]) => {
@@ -22,7 +22,7 @@ export async function runBlock(inputs: Readonly<Record<string, BlockInput>>, bui
   });
   const graphInputs = Object.entries(inputs).map(([name, input]) => valueInfo(name, input.values instanceof Float32Array ? DataType.FLOAT : DataType.INT64, input.dims));
   const model = encodeModel({ graph: builder.graph('block', graphInputs, outputs), docString: 'one block', opset: TRAINING_OPSET });
-  const session = await OrtSession.create(model, { threads: 1 });
+  const session = await OrtSession.create(model, { threads });
   try {
     const feeds: Record<string, Tensor> = {};
     for (const [name, input] of Object.entries(inputs)) {

@@ -1,10 +1,14 @@
 // BERT's embeddings sum (word + position + token type, before LayerNorm) and the gradients of
-// its tables. A lookup's gradient adds each token's row into its id's row. The position and
-// token-type tables are small, and ScatterND with reduction 'add' on a zero table does it in the
-// graph (ONNX Runtime 1.14 sums repeated ids correctly, see training-opset.ts). The word table
-// (30522 x 384 for MiniLM) is not: zeroing, scattering and copying 47 MB out took ORT 76-220 ms a
-// step here against ~27 ms for a fresh array and a scatter in JavaScript, so the graph outputs the
-// token rows and scatterAddRows (word-embedding-gradient.ts) sums them, as DECISIONS allows.
+// its tables. A lookup's gradient adds each token's row into its id's row. No ScatterND: with
+// reduction 'add', ONNX Runtime 1.14 gets repeated indices wrong on 2 threads (1,024 rows into a
+// 2-row table: off by 5.4; right on 1 thread and with ScatterElements; see training-opset.ts).
+// Instead:
+// - word table (30522 x 384 for MiniLM): the graph outputs the token rows and scatterAddRows
+//   (word-embedding-gradient.ts) sums them in JavaScript, as DECISIONS allows. Zeroing,
+//   scattering and copying 47 MB out in ORT also cost 76-220 ms a step against ~27 ms in JS.
+// - positions: token t of every sentence has position t, so the batch's rows are summed and the
+//   [length, hidden] result padded with zero rows up to max_position_embeddings.
+// - token types (2 of them): one-hot(type)^T @ rows, a Gemm.
 
 import type { GraphBuilder } from '../onnx/graph-builder';
 
@@ -55,15 +59,17 @@ export function embeddingsSumBackward(
   outputs: EmbeddingGradients,
 ): EmbeddingGradients {
   return builder.scoped('embeddings_grad', () => {
-    const scatterAdd = (table: string, ids: string, rows: string, output: string): string =>
-      builder.op('ScatterND', [builder.op('ConstantOfShape', [builder.op('Shape', [table])]), ids, rows], { attributes: { reduction: 'add' }, output });
-    const tokenIds = (ids: string): string => builder.op('Reshape', [ids, builder.int64([-1, 1])]);
-    // Every sentence's token t has position t: the batch's rows are summed first, so the scatter has no repeated index.
+    const rowsOf = (table: string): string => builder.op('Gather', [builder.op('Shape', [table]), builder.int64([0])], { attributes: { axis: 0 } });
     const byPosition = builder.op('ReduceSum', [builder.op('Reshape', [dSummed, tokensShape]), builder.int64([0])], { attributes: { keepdims: 0 } });
+    const missingRows = builder.op('Sub', [rowsOf(tables.position), builder.op('Shape', [saved.positionIds])]);
+    const pads = builder.op('Concat', [builder.int64([0, 0]), missingRows, builder.int64([0])], { attributes: { axis: 0 } });
+    const typeCount = builder.op('Gather', [builder.op('Shape', [tables.tokenType]), builder.int64([0], true)], { attributes: { axis: 0 } });
+    const types = builder.op('Range', [builder.int64([0], true), typeCount, builder.int64([1], true)]);
+    const oneHot = builder.op('Cast', [builder.op('Equal', [builder.op('Reshape', [tokenTypeIds, builder.int64([-1, 1])]), types])], { attributes: { to: 1 } });
     return {
       wordRows: builder.op('Identity', [dSummed], { output: outputs.wordRows }),
-      position: scatterAdd(tables.position, builder.op('Unsqueeze', [saved.positionIds, builder.int64([1])]), byPosition, outputs.position),
-      tokenType: scatterAdd(tables.tokenType, tokenIds(tokenTypeIds), dSummed, outputs.tokenType),
+      position: builder.op('Pad', [byPosition, pads], { output: outputs.position }),
+      tokenType: builder.op('Gemm', [oneHot, dSummed], { attributes: { transA: 1 }, output: outputs.tokenType }),
     };
   });
 }

@@ -28,10 +28,10 @@ export interface FloatAttribute {
 }
 
 /**
- * Attribute values: a number is an INT, a list an INTS, a string a STRING (ScatterND's
- * reduction), `{ float }` a FLOAT. Inference BERT needs integers only; the training graph the rest.
+ * Attribute values: a number is an INT, a list an INTS, `{ float }` a FLOAT. Inference BERT needs
+ * integers only; the training graph also a float.
  */
-export type IntAttributes = Readonly<Record<string, number | readonly number[] | string | FloatAttribute>>;
+export type IntAttributes = Readonly<Record<string, number | readonly number[] | FloatAttribute>>;
 
 const LITTLE_ENDIAN_HOST = endianness() === 'LE';
 
@@ -81,7 +81,6 @@ export function attributeProtos(attributes: IntAttributes): onnx.IAttributeProto
       const value = attributes[name];
       const { AttributeType } = onnx.AttributeProto;
       if (typeof value === 'number') return { name, type: AttributeType.INT, i: value };
-      if (typeof value === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
       if ('float' in value) return { name, type: AttributeType.FLOAT, f: value.float };
       return { name, type: AttributeType.INTS, ints: [...value] };
     });
