@@ -55,6 +55,24 @@ function assertLossesClose(actual: Losses, expected: Losses, label: string): num
   return worst;
 }
 
+test('a warm-up on the embedding cache, then a fine-tune: losses within 1e-4 on both engines', async () => {
+  const model = path.join(workspace.folder, 'model');
+  const file = writeExperiment(workspace.folder, 'two-phases', model, {
+    phases: [
+      { name: 'warm-up', steps: 12, frozen: ['encoder'], lr: { heads: 1e-2 } },
+      { name: 'fine-tune', steps: 12, lr: { encoder: 1e-4, heads: 1e-3 } },
+    ],
+  });
+  const run = async (engine: EngineChoice) => {
+    const events: TrainerEvent[] = [];
+    await runTraining({ experimentFile: file, engine, sink: new EventSink({ listener: (event) => events.push(event) }), stop: { requested: false } });
+    assert.deepEqual(events.flatMap((event) => (event.type === 'phase-start' ? [[event.usesEmbeddingCache, event.engine]] : [])), [[true, engine], [false, engine]]);
+    return new Map(events.flatMap((event) => (event.type === 'step' ? [[event.globalStep, event.loss] as const] : [])));
+  };
+  const worst = assertLossesClose(await run('onnxruntime'), await run('tfjs'), 'two phases');
+  console.log(`warm-up on the cache + fine-tune: largest difference ${worst.toExponential(2)}`);
+});
+
 let tfjsRun: Losses;
 let ortRun: Losses;
 

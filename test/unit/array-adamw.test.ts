@@ -109,3 +109,19 @@ test('array clipping and the non-finite check agree with the tfjs ones', () => {
   // Finite values whose squared norm overflows float32, as the tfjs check's sums would.
   assert.deepEqual(nonFiniteArrayGroups(new Map([['a', Float32Array.of(1)], ['b', Float32Array.of(2e19)]]), groupOf), ['layer.1']);
 });
+
+test('gradientScale gives bit for bit what a gradient clipped beforehand gives', () => {
+  const random = new SeededNormal(11);
+  const gradient = Float32Array.from({ length: 64 }, () => random.next());
+  const start = Float32Array.from({ length: 64 }, () => random.next());
+  const coefficient = Math.fround(0.37);
+  const scaled = new ArrayAdamW();
+  const clipped = new ArrayAdamW();
+  const a = new Float32Array(start);
+  const b = new Float32Array(start);
+  for (let step = 0; step < 3; step++) {
+    scaled.applyUpdates([{ name: 'w', weight: a, gradient, gradientScale: coefficient, learningRate: 1e-2, weightDecay: 0.01 }], new Map());
+    clipped.applyUpdates([{ name: 'w', weight: b, gradient: gradient.map((value) => Math.fround(value * coefficient)), learningRate: 1e-2, weightDecay: 0.01 }], new Map());
+  }
+  assert.deepEqual(a, b);
+});

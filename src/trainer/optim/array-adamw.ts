@@ -13,6 +13,11 @@ export interface ArrayParameterUpdate {
   readonly name: string;
   readonly weight: Float32Array;
   readonly gradient: Float32Array;
+  /**
+   * Multiplies the gradient first, in float32 (the clipping coefficient): the same values as
+   * a clipped copy, without another pass over the gradients. Default 1.
+   */
+  readonly gradientScale?: number;
   readonly learningRate: number;
   readonly weightDecay: number;
 }
@@ -100,14 +105,16 @@ export class ArrayAdamW implements OptimizerState {
    * Whether this update's new moments are all finite in float32: the largest of them, in
    * float64, rounds to a finite float32 (fround is monotonic, so it decides for all).
    */
-  private momentsStayFinite({ name, gradient: g }: ArrayParameterUpdate): boolean {
+  private momentsStayFinite({ name, gradient: g, gradientScale = 1 }: ArrayParameterUpdate): boolean {
     const state = this.states.get(name);
+    const scale = f(gradientScale);
     const { b1, c1, b2, c2 } = this.coefficients();
     let largest = 0;
     let nan = false;
     for (let i = 0; i < g.length; i++) {
-      const m = Math.abs((state === undefined ? 0 : state.firstMoment[i]) * b1 + g[i] * c1);
-      const v = (state === undefined ? 0 : state.secondMoment[i]) * b2 + g[i] * g[i] * c2;
+      const gradient = scale === 1 ? g[i] : f(g[i] * scale);
+      const m = Math.abs((state === undefined ? 0 : state.firstMoment[i]) * b1 + gradient * c1);
+      const v = (state === undefined ? 0 : state.secondMoment[i]) * b2 + gradient * gradient * c2;
       if (m > largest) largest = m;
       if (v > largest) largest = v;
       // NaN fails every comparison; it is caught here rather than as an overflow.
@@ -122,7 +129,8 @@ export class ArrayAdamW implements OptimizerState {
    * Math.fround per operation would double the time of 22 M parameters); each stored value is
    * rounded once to float32, within an ulp of tfjs' per-operation rounding.
    */
-  private update({ weight, gradient: g, learningRate, weightDecay }: ArrayParameterUpdate, state: ArrayState): void {
+  private update({ weight, gradient: g, gradientScale = 1, learningRate, weightDecay }: ArrayParameterUpdate, state: ArrayState): void {
+    const scale = f(gradientScale);
     const { b1, c1, b2, c2 } = this.coefficients();
     const { beta1, beta2, epsilon } = this.options;
     const stepSize = f(learningRate / (1 - beta1 ** state.step));
@@ -131,7 +139,7 @@ export class ArrayAdamW implements OptimizerState {
     const decay = f(1 - learningRate * weightDecay);
     const { firstMoment, secondMoment } = state;
     for (let i = 0; i < weight.length; i++) {
-      const gradient = g[i];
+      const gradient = scale === 1 ? g[i] : f(g[i] * scale);
       const m = firstMoment[i] * b1 + gradient * c1;
       const v = secondMoment[i] * b2 + gradient * gradient * c2;
       firstMoment[i] = m;

@@ -31,15 +31,20 @@ export function nonFiniteGroupsOf(norms: ReadonlyMap<GroupName, number>): GroupN
 }
 
 /**
- * Scales every gradient in place so their global L2 norm is at most `maxNorm`, as PyTorch's
- * clip_grad_norm_ (coefficient maxNorm / (norm + 1e-6), capped at 1); with `maxNorm` null,
- * leaves them. `squaredSum`: their squared norm, when already known (squaredGroupNorms).
+ * The factor that scales gradients of squared norm `squaredSum` to a global L2 norm of at most
+ * `maxNorm`, as PyTorch's clip_grad_norm_ (maxNorm / (norm + 1e-6), capped at 1), in float32;
+ * 1 with `maxNorm` null.
  */
-export function clipArraysByGlobalNorm(gradients: ReadonlyMap<string, Float32Array>, maxNorm: number | null, squaredSum?: number): void {
-  if (maxNorm === null) return;
-  let sum = squaredSum ?? 0;
-  if (squaredSum === undefined) for (const gradient of gradients.values()) sum += squaredNorm(gradient);
-  const coefficient = Math.fround(Math.min(maxNorm / (Math.fround(Math.sqrt(sum)) + 1e-6), 1));
+export function clipCoefficient(squaredSum: number, maxNorm: number | null): number {
+  if (maxNorm === null) return 1;
+  return Math.fround(Math.min(maxNorm / (Math.fround(Math.sqrt(squaredSum)) + 1e-6), 1));
+}
+
+/** Scales every gradient in place by clipCoefficient (the engine passes the factor to AdamW instead). */
+export function clipArraysByGlobalNorm(gradients: ReadonlyMap<string, Float32Array>, maxNorm: number | null): void {
+  let sum = 0;
+  for (const gradient of gradients.values()) sum += squaredNorm(gradient);
+  const coefficient = clipCoefficient(sum, maxNorm);
   if (coefficient === 1) return;
   for (const gradient of gradients.values()) for (let i = 0; i < gradient.length; i++) gradient[i] = Math.fround(gradient[i] * coefficient);
 }
