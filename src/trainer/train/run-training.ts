@@ -147,7 +147,10 @@ async function trainRun(options: TrainOptions, plan: RunPlan): Promise<TrainResu
       provenance: await provenanceOf(experiment, backend.name, encoderEngine),
     });
     started = true;
-    const fallback = [encoderEngine.name === 'tfjs' ? encoderEngine.fallback : undefined, chosen.name === 'tfjs' ? chosen.fallback : undefined].filter((message) => message !== undefined);
+    // Where ONNX Runtime does not load, the encoder's warning says why, once; the training
+    // engine's says it only where the encoder's did not.
+    const encoderFallback = encoderEngine.name === 'tfjs' ? encoderEngine.fallback : undefined;
+    const fallback = [encoderFallback ?? (chosen.name === 'tfjs' ? chosen.fallback : undefined)].filter((message) => message !== undefined);
     for (const message of [...plan.warnings, ...threadWarnings(plan, backend.name), ...fallback]) options.sink.emit({ type: 'warning', kind: 'other', message });
     trainer = new Trainer({ experiment, phases, onlyPhase: onlyPhase?.index, model, encoderEngine, tasks, engine, maxSeqLength, runFolder: run.folder, modelFiles, sink: options.sink, stop: options.stop, maxSteps: options.maxSteps });
     const outcome = await trainer.run(position);
