@@ -180,7 +180,8 @@ export class ThawExtension extends Disposable {
   private async trainerProcess(): Promise<TrainerProcess> {
     if (this.trainer !== undefined) return this.trainer;
     const [{ TrainerProcess }, { RunFeedback }] = await Promise.all([import('./training/trainer-process.js'), import('./training/run-feedback.js')]);
-    const trainer = this.track(new TrainerProcess(this.cliPath, this.output, () => this.nodePath(), () => vscode.workspace.getConfiguration('thaw').get<number>('threads')));
+    const settings = () => vscode.workspace.getConfiguration('thaw');
+    const trainer = this.track(new TrainerProcess(this.cliPath, this.output, () => this.nodePath(), () => settings().get<number>('threads'), () => settings().get<string>('engine')));
     const feedback = this.track(new RunFeedback(this.output));
     this.trainer = trainer;
     this.track(trainer.onStart(() => {

@@ -36,6 +36,8 @@ export const RunHeader = z.strictObject({
   /** Estimated time left in the phase, when it can be told. */
   etaMs: z.number().min(0).optional(),
   backend: z.string(),
+  /** What trains the current phase, from its phase-start (older runs do not say). */
+  engine: z.enum(['onnxruntime', 'tfjs']).optional(),
   status: z.enum(['running', 'completed', 'stopped', 'failed']),
   warnings: z.array(z.string()),
 });

@@ -24,7 +24,7 @@ export class RunHeaderTracker {
         return;
       case 'phase-start':
         if (header === undefined) return;
-        this.header = { ...header, phase: event.phase, step: 0, totalSteps: event.totalSteps, etaMs: undefined };
+        this.header = { ...header, phase: event.phase, step: 0, totalSteps: event.totalSteps, etaMs: undefined, ...(event.engine === undefined ? {} : { engine: event.engine }) };
         this.phaseStartedAt = Date.parse(event.time);
         this.stepsBeforeFirstSeen = -1;
         return;

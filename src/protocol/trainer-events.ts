@@ -68,6 +68,8 @@ export const TrainerEvent = z.discriminatedUnion('type', [
     groupHashes: perGroup(z.string()),
     trainsNothing: z.boolean(),
     usesEmbeddingCache: z.boolean(),
+    /** What trained the phase (absent in runs from before engines were a choice). */
+    engine: z.enum(['onnxruntime', 'tfjs']).optional(),
   }),
   z.strictObject({ ...base, type: z.literal('progress'), stage: z.enum(['embedding-cache', 'model']), done: count, total: count, message: z.string() }),
   z.strictObject({

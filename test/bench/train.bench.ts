@@ -2,9 +2,11 @@
 // step at batch 16 with length-bucketed batches, and a warm-up epoch with the embedding cache
 // (cold: filling it, on the default encoder engine and on tfjs; warm: reading it) and without it. Uses the real MiniLM tokenizer and the
 // public TREC / movie-review training sets from ../shared/ when present (a subset, to keep
-// the run to minutes), else the demo data. Prints one JSON object.
+// the run to minutes), else the demo data. Then the recipe preset's wall time (warm-up on the
+// cache, then fine-tune) on each training engine, over --recipe-sentences per task. Prints one
+// JSON object.
 //
-//   npm run bench            (-- --sentences N per task, -- --steps N fine-tune steps)
+//   npm run bench            (-- --sentences N per task, -- --steps N fine-tune steps, -- --recipe-sentences N)
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -19,7 +21,7 @@ import { DEMO_TASKS, demoCorpus } from '../helpers/tiny-experiment';
 import { printReport } from './print-report';
 import { temporaryFolder } from '../helpers/tiny-model';
 
-const { values } = parseArgs({ options: { sentences: { type: 'string', default: '512' }, steps: { type: 'string', default: '10' } } });
+const { values } = parseArgs({ options: { sentences: { type: 'string', default: '512' }, steps: { type: 'string', default: '10' }, 'recipe-sentences': { type: 'string', default: '64' } } });
 const sentences = Number(values.sentences);
 const fineTuneSteps = Number(values.steps);
 
@@ -64,9 +66,9 @@ async function main(): Promise<void> {
       seed: 1,
       tokenizer: shared !== undefined ? { kind: 'folder', folder: path.join(shared, 'models', 'minilm-tokenizer') } : { kind: 'corpus', lines: demoCorpus(), vocabularySize: 30522 },
     });
-    const experiment = (name: string, phases: object[], extra: object = {}): string => {
+    const experiment = (name: string, phases: object[] | undefined, extra: object = {}, files: { a: string; b: string } = data): string => {
       const file = path.join(workspace.folder, `${name}.thaw.json`);
-      const tasks = { a: { name: 'question type', train: data.a }, b: { name: 'sentiment', train: data.b } };
+      const tasks = { a: { name: 'question type', train: files.a }, b: { name: 'sentiment', train: files.b } };
       writeFileSync(file, JSON.stringify({ name, model, tasks, batchSize: 16, output: path.join(workspace.folder, 'runs'), phases, ...extra }));
       return file;
     };
@@ -84,6 +86,22 @@ async function main(): Promise<void> {
     const warm = await timedRun(experiment('cache-warm', warmUp));
     const uncached = await timedRun(experiment('no-cache', warmUp, { embeddingCache: false }));
     const fineTune = await timedRun(experiment('fine-tune', [{ name: 'fine-tune', steps: fineTuneSteps, lr: { encoder: 2e-5, heads: 1e-3 } }]));
+    const recipeSentences = Number(values['recipe-sentences']);
+    const recipeData = shared !== undefined
+      ? { a: subset(data.a, recipeSentences, path.join(workspace.folder, 'recipe-a.csv')), b: subset(data.b, recipeSentences, path.join(workspace.folder, 'recipe-b.csv')) }
+      : data;
+    const recipe: Record<string, { wallMs: number; steps: number; phaseMs: Record<string, number> }> = {};
+    for (const engine of ['onnxruntime', 'tfjs']) {
+      const run = await timedRun(experiment(`recipe-${engine}`, undefined, { preset: 'recipe', engine }, recipeData));
+      const phaseMs = Object.fromEntries(
+        run.events.flatMap((event, index) => {
+          if (event.type !== 'phase-start') return [];
+          const end = run.events.slice(index).find((later) => later.type === 'phase-end');
+          return end === undefined ? [] : [[event.phase, Date.parse(end.time) - Date.parse(event.time)]];
+        }),
+      );
+      recipe[engine] = { wallMs: Math.round(run.ms), steps: run.events.filter((event) => event.type === 'step').length, phaseMs };
+    }
 
     const stepTimes = fineTune.events.filter((event) => event.type === 'step').map((event) => Date.parse(event.time));
     const stepMs = stepTimes.slice(1).map((time, i) => time - stepTimes[i]);
@@ -112,6 +130,8 @@ async function main(): Promise<void> {
         withCacheWarmMs: between(warm.events, 'phase-start', 'phase-end'),
         withoutCacheMs: between(uncached.events, 'phase-start', 'phase-end'),
       },
+      fineTuneEngine: fineTune.events.flatMap((event) => (event.type === 'phase-start' ? [event.engine] : []))[0],
+      recipe: { sentencesPerTask: shared !== undefined ? recipeSentences : 'demo data', byEngine: recipe },
     });
   } finally {
     workspace.cleanup();

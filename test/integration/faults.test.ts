@@ -2,7 +2,9 @@
 // checkpoint event, at a step, during the embedding cache, after a random delay) and resumed
 // each time. Every checkpoint it keeps must load, every resume must succeed, and every step's
 // losses must equal the uninterrupted run's. THAW_FAULT_KILLS sets the number of kills
-// (default 6); THAW_FAULT_SEED the random choices.
+// (default 6); THAW_FAULT_SEED the random choices. The kill and SIGTERM tests run on each
+// training engine (THAW_FAULT_ENGINES, default onnxruntime,tfjs), each against its own
+// uninterrupted run.
 
 import assert from 'node:assert/strict';
 import { truncateSync } from 'node:fs';
@@ -25,20 +27,27 @@ const random = seedrandom(process.env.THAW_FAULT_SEED ?? 'thaw-faults');
 const workspace = temporaryFolder();
 let model: string;
 let environment: NodeJS.ProcessEnv;
-let reference: Map<number, TrainerEvent & { type: 'step' }>;
-let longReference: Map<number, TrainerEvent & { type: 'step' }>;
+const ENGINES = (process.env.THAW_FAULT_ENGINES ?? 'onnxruntime,tfjs').split(',');
+type StepEvents = Map<number, TrainerEvent & { type: 'step' }>;
+const references = new Map<string, StepEvents>();
+const longReferences = new Map<string, StepEvents>();
+/** The first engine's: the tests that are not run per engine use it. */
+let reference: StepEvents;
 
 before(async () => {
   await initBackend();
   model = await tinyDemoModel(workspace.folder);
   environment = { ...process.env, THAW_CACHE: path.join(workspace.folder, 'cache') };
-  const whole = runThaw([writeFaultExperiment(workspace.folder, 'reference', model)], environment);
-  assert.equal(await whole.exited, 0, whole.stderr());
-  reference = stepLosses(whole.events);
-  assert.equal(reference.size, FAULT_TOTAL_STEPS);
-  const long = runThaw([writeFaultExperiment(workspace.folder, 'long-reference', model, undefined, KILLED_FINE_TUNE_STEPS)], environment);
-  assert.equal(await long.exited, 0, long.stderr());
-  longReference = stepLosses(long.events);
+  for (const engine of ENGINES) {
+    const whole = runThaw([writeFaultExperiment(workspace.folder, `reference-${engine}`, model), '--engine', engine], environment);
+    assert.equal(await whole.exited, 0, whole.stderr());
+    references.set(engine, stepLosses(whole.events));
+    assert.equal(references.get(engine)!.size, FAULT_TOTAL_STEPS);
+    const long = runThaw([writeFaultExperiment(workspace.folder, `long-reference-${engine}`, model, undefined, KILLED_FINE_TUNE_STEPS), '--engine', engine], environment);
+    assert.equal(await long.exited, 0, long.stderr());
+    longReferences.set(engine, stepLosses(long.events));
+  }
+  reference = references.get(ENGINES[0])!;
 });
 after(() => workspace.cleanup());
 
@@ -87,9 +96,10 @@ function armKill(run: ThawChild, trigger: Trigger): () => string {
   return () => landed;
 }
 
-test(`${KILLS} random SIGKILLs, each followed by --resume: checkpoints load, losses match`, async () => {
+for (const engine of ENGINES) {
+test(`[${engine}] ${KILLS} random SIGKILLs, each followed by --resume: checkpoints load, losses match`, async () => {
   // The first invocation stops at step 4, so that every kill after it has a checkpoint to resume.
-  const first = runThaw([writeFaultExperiment(workspace.folder, 'killed', model, undefined, KILLED_FINE_TUNE_STEPS), '--max-steps', '4'], environment);
+  const first = runThaw([writeFaultExperiment(workspace.folder, `killed-${engine}`, model, undefined, KILLED_FINE_TUNE_STEPS), '--max-steps', '4', '--engine', engine], environment);
   assert.equal(await first.exited, 0, first.stderr());
   const runFolder = runFolderOf(first.events);
   const counts = { kills: 0, killsByTrigger: {} as Record<string, number>, checkpointsLoaded: 0, unloadable: [] as string[], failedResumes: [] as string[], lossMismatches: [] as string[] };
@@ -98,7 +108,7 @@ test(`${KILLS} random SIGKILLs, each followed by --resume: checkpoints load, los
     const trigger = TRIGGERS[attempt % TRIGGERS.length];
     // A fresh cache makes the resumed warm-up fill it again, so that it can be killed there.
     const env = trigger === 'embedding-cache' ? { ...environment, THAW_CACHE: path.join(workspace.folder, `cache-${attempt}`) } : environment;
-    const resumed = runThaw(['--resume', runFolder], env);
+    const resumed = runThaw(['--resume', runFolder, '--engine', engine], env);
     const landed = armKill(resumed, trigger);
     const code = await resumed.exited;
     if (code === null) {
@@ -115,12 +125,12 @@ test(`${KILLS} random SIGKILLs, each followed by --resume: checkpoints load, los
     counts.unloadable.push(...audit.unloadable);
   }
   if (!completed) {
-    const last = runThaw(['--resume', runFolder], environment);
+    const last = runThaw(['--resume', runFolder, '--engine', engine], environment);
     const lastCode = await last.exited;
     if (lastCode !== 0) counts.failedResumes.push(`final resume exit ${lastCode}: ${last.stderr()}`);
   }
   const events = recordedEvents(runFolder);
-  counts.lossMismatches = lossMismatches(events, longReference);
+  counts.lossMismatches = lossMismatches(events, longReferences.get(engine));
   const finalAudit = await auditCheckpoints(runFolder);
   counts.checkpointsLoaded += finalAudit.loaded.length;
   counts.unloadable.push(...finalAudit.unloadable);
@@ -130,34 +140,36 @@ test(`${KILLS} random SIGKILLs, each followed by --resume: checkpoints load, los
   assert.deepEqual(counts.unloadable, [], 'every kept checkpoint loads');
   assert.deepEqual(counts.failedResumes, [], 'every resume succeeds');
   assert.deepEqual(counts.lossMismatches, [], 'losses equal the uninterrupted run step for step');
-  assert.deepEqual([...new Set(events.flatMap((event) => (event.type === 'step' ? [event.globalStep] : [])))].sort((a, b) => a - b), [...longReference.keys()], 'every step ran');
+  assert.deepEqual([...new Set(events.flatMap((event) => (event.type === 'step' ? [event.globalStep] : [])))].sort((a, b) => a - b), [...longReferences.get(engine)!.keys()], 'every step ran');
   const end = events.at(-1);
   assert.ok(end?.type === 'run-end' && end.status === 'completed' && end.resumable === false);
   assert.deepEqual(finalAudit.loaded.sort(), ['phase-0-warm-up', 'phase-1-fine-tune'], 'only the phase-end checkpoints are left');
 });
+}
 
 test('SIGKILL while the embedding cache fills, then --resume: the cache refills and the losses match', async () => {
   // The main loop reaches the cache only while its run is in the warm-up; this kills there on purpose.
   const kills = Math.max(1, Math.round(KILLS / 4));
   for (let index = 0; index < kills; index++) {
-    const first = runThaw([writeFaultExperiment(workspace.folder, `cache-kill-${index}`, model), '--max-steps', String(1 + index)], environment);
+    const first = runThaw([writeFaultExperiment(workspace.folder, `cache-kill-${index}`, model), '--max-steps', String(1 + index), '--engine', ENGINES[0]], environment);
     assert.equal(await first.exited, 0, first.stderr());
     const runFolder = runFolderOf(first.events);
     const cold = { ...environment, THAW_CACHE: path.join(workspace.folder, `cold-cache-${index}`) };
-    const killed = runThaw(['--resume', runFolder], cold);
+    const killed = runThaw(['--resume', runFolder, '--engine', ENGINES[0]], cold);
     await killed.waitFor((event) => event.type === 'progress' && event.stage === 'embedding-cache');
     killed.child.kill('SIGKILL');
     assert.equal(await killed.exited, null);
     assert.ok(!killed.events.some((event) => event.type === 'step'), 'killed before any step');
-    const resumed = runThaw(['--resume', runFolder], cold);
+    const resumed = runThaw(['--resume', runFolder, '--engine', ENGINES[0]], cold);
     assert.equal(await resumed.exited, 0, resumed.stderr());
     assert.deepEqual(lossMismatches(recordedEvents(runFolder)), []);
     assert.deepEqual((await auditCheckpoints(runFolder)).unloadable, []);
   }
 });
 
-test('SIGTERM just after a checkpoint event: the step finishes, a checkpoint is written, exit 0, and the resume matches', async () => {
-  const run = runThaw([writeFaultExperiment(workspace.folder, 'sigterm', model)], environment);
+for (const engine of ENGINES) {
+test(`[${engine}] SIGTERM just after a checkpoint event: the step finishes, a checkpoint is written, exit 0, and the resume matches`, async () => {
+  const run = runThaw([writeFaultExperiment(workspace.folder, `sigterm-${engine}`, model), '--engine', engine], environment);
   await run.waitFor((event) => event.type === 'checkpoint' && event.globalStep >= 12);
   run.child.kill('SIGTERM');
   assert.equal(await run.exited, 0, run.stderr());
@@ -167,20 +179,21 @@ test('SIGTERM just after a checkpoint event: the step finishes, a checkpoint is 
   const lastStep = Math.max(...stepLosses(run.events).keys());
   assert.equal((await readLatestCheckpoint(runFolder))?.position.globalStep, lastStep, 'checkpointed at the last step run');
   assert.deepEqual((await auditCheckpoints(runFolder)).unloadable, []);
-  const resumed = runThaw(['--resume', runFolder], environment);
+  const resumed = runThaw(['--resume', runFolder, '--engine', engine], environment);
   assert.equal(await resumed.exited, 0, resumed.stderr());
-  assert.deepEqual(lossMismatches(recordedEvents(runFolder)), []);
+  assert.deepEqual(lossMismatches(recordedEvents(runFolder), references.get(engine)), []);
 });
+}
 
 test('a damaged latest checkpoint: the resume says so, removes it, and continues from the newest whole one', async () => {
-  const first = runThaw([writeFaultExperiment(workspace.folder, 'damaged', model), '--max-steps', '13'], environment);
+  const first = runThaw([writeFaultExperiment(workspace.folder, 'damaged', model), '--max-steps', '13', '--engine', ENGINES[0]], environment);
   assert.equal(await first.exited, 0, first.stderr());
   const runFolder = runFolderOf(first.events);
   const latest = (await readLatestCheckpoint(runFolder))!;
   assert.equal(latest.position.globalStep, 13);
   // A disk that lost the end of the weights file: the header promises more bytes than there are.
   truncateSync(path.join(latest.folder, 'model.safetensors'), 4096);
-  const resumed = runThaw(['--resume', runFolder], environment);
+  const resumed = runThaw(['--resume', runFolder, '--engine', ENGINES[0]], environment);
   assert.equal(await resumed.exited, 0, resumed.stderr());
   const warning = resumed.events.find((event) => event.type === 'warning');
   assert.ok(warning?.type === 'warning');

@@ -105,7 +105,8 @@ async function train(name: string, encoder: string, phases: object[] = WARM_UP):
   process.env.THAW_ENCODER = encoder;
   try {
     const demoModel = await tinyDemoModel(path.join(workspace.folder, name));
-    const experimentFile = writeExperiment(workspace.folder, name, demoModel, { phases });
+    // These compare the frozen encoder's engines; training stays on tfjs in both.
+    const experimentFile = writeExperiment(workspace.folder, name, demoModel, { phases, engine: 'tfjs' });
     await runTraining({ experimentFile, sink: new EventSink({ listener: (event) => events.push(event) }), stop: { requested: false }, threads: 2 });
   } finally {
     for (const [key, value] of [['THAW_CACHE', previous.cache], ['THAW_ENCODER', previous.encoder]] as const) {

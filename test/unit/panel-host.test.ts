@@ -38,3 +38,10 @@ test('messages from the webview are validated: numbers in range, known targets o
   assert.ok(parseWebviewToHost({ type: 'start', phase: 'fine-tune' }).ok);
   assert.ok(parseWebviewToHost({ type: 'setLayerDecay', base: 2e-5, factor: 0.9 }).ok);
 });
+
+test("the run header shows the engine of the current phase, from its phase-start", () => {
+  const start = { type: 'run-start', time: time(0), runId: 'r1', runFolder: '/r', backend: 'encoder: onnxruntime 1.14.0 (2 threads), training: onnxruntime 1.14.0 (2 threads)', model: { source: 'm', parameterCount: 1, groups: {} }, tasks: {} };
+  const phase = (engine?: string) => ({ type: 'phase-start', time: time(1), phase: 'fine-tune', phaseIndex: 0, totalSteps: 10, frozen: [], learningRates: {}, groupHashes: {}, trainsNothing: false, usesEmbeddingCache: false, ...(engine === undefined ? {} : { engine }) });
+  assert.equal(runHeaderFrom([start, phase('onnxruntime')] as TrainerEvent[])!.engine, 'onnxruntime');
+  assert.equal(runHeaderFrom([start, phase()] as TrainerEvent[])!.engine, undefined, 'a run from before engines were a choice');
+});

@@ -76,6 +76,10 @@ export const Experiment = z
     phases: z.array(Phase).min(1).optional(),
     checkpointEverySteps: z.number().int().min(0).default(0).describe('Also checkpoint every N steps (0: only at the end of each phase).'),
     embeddingCache: z.boolean().default(true).describe("While the whole encoder is frozen, train the heads on its cached outputs (false: run it every step, e.g. to measure what the cache saves)."),
+    engine: z
+      .enum(['auto', 'onnxruntime', 'tfjs'])
+      .default('auto')
+      .describe('What computes each training step: ONNX Runtime (several times faster), TensorFlow.js, or auto: ONNX Runtime where it loads, else tfjs. thaw train --engine overrides it.'),
     maxGradNorm: z.number().positive().nullable().default(1).describe('Clip the global gradient norm to this (null: no clipping).'),
     frozenHeadDropThreshold: z.number().min(0).max(1).default(0.05).describe("Warn when a frozen head's task accuracy falls by more than this."),
     output: z.string().min(1).default('runs').describe('Where run folders go, relative to this file.'),

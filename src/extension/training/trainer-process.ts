@@ -5,6 +5,7 @@ import { execFile, fork, type ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { SweepEvent } from '../../protocol/sweep-events';
 import type { TrainerEvent } from '../../protocol/trainer-events';
+import { engineArgs } from './engine-args';
 import { threadArgs } from './thread-args';
 
 export interface TrainerExit {
@@ -49,16 +50,18 @@ export class TrainerProcess implements vscode.Disposable {
     private readonly nodePath: () => string | undefined,
     /** The thaw.threads setting, read at each start. */
     private readonly threads: () => unknown = () => undefined,
+    /** The thaw.engine setting, read at each start. */
+    private readonly engine: () => unknown = () => undefined,
   ) {}
 
   get running(): boolean {
     return this.child !== undefined;
   }
 
-  /** Starts `thaw <args>` (e.g. train FILE --phase NAME) with the thaw.threads setting; refuses while a run is going. */
+  /** Starts `thaw <args>` (e.g. train FILE --phase NAME) with the thaw.threads and thaw.engine settings; refuses while a run is going. */
   async start(commandArgs: readonly string[]): Promise<void> {
     if (this.child !== undefined) throw new Error('a training run is already going; stop it first');
-    const args = [...commandArgs, ...threadArgs(this.threads())];
+    const args = [...commandArgs, ...threadArgs(this.threads()), ...engineArgs(this.engine())];
     // The validators (zod) load on the first run, not during activation.
     const [{ parseTrainerEvent }, { parseSweepEvent }] = await Promise.all([import('../../protocol/trainer-events.js'), import('../../protocol/sweep-events.js')]);
     const execPath = this.nodePath() || process.execPath;

@@ -1,4 +1,5 @@
 import { UsageError } from '../../core/errors';
+import { ENGINE_CHOICES, type EngineChoice } from '../engine/choose-engine';
 
 /** A required integer option, within bounds; the error names the option. */
 export function integerOption(value: string | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -13,4 +14,11 @@ export function integerOption(value: string | undefined, name: string, min: numb
 /** `--threads N` for the frozen encoder's ONNX Runtime session: undefined (all cores) when absent. */
 export function threadsOption(value: string | undefined): number | undefined {
   return value === undefined ? undefined : integerOption(value, 'threads', 1, 1024);
+}
+
+/** `--engine auto|onnxruntime|tfjs`: undefined (the experiment's "engine") when absent. */
+export function engineOption(value: string | undefined): EngineChoice | undefined {
+  if (value === undefined) return undefined;
+  if (!(ENGINE_CHOICES as readonly string[]).includes(value)) throw new UsageError(`--engine must be one of ${ENGINE_CHOICES.join(', ')}, got "${value}"`);
+  return value as EngineChoice;
 }

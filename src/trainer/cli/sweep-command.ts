@@ -8,14 +8,14 @@ import { sweepScenarioReport, taskNames } from '../../core/sweeps/sweep-results'
 import { parseSweepEvent, type SweepEvent } from '../../protocol/sweep-events';
 import { planSweep } from '../sweep/plan-sweep';
 import { runSweep } from '../sweep/run-sweep';
-import { threadsOption } from './options';
+import { engineOption, threadsOption } from './options';
 import { ProgressLine } from './progress-line';
 import { listenForStop } from './stop-signal';
 import { runSweepReportCommand } from './sweep-report-command';
 import { SweepProgress } from './sweep-progress';
 
-const HELP = `Usage: thaw sweep EXPERIMENT [--scenarios] [--output FOLDER] [--json] [--dry-run] [--threads N]
-       thaw sweep --resume SWEEP_ID|MANIFEST [--runs FOLDER] [--json] [--threads N]
+const HELP = `Usage: thaw sweep EXPERIMENT [--scenarios] [--output FOLDER] [--json] [--dry-run] [--threads N] [--engine E]
+       thaw sweep --resume SWEEP_ID|MANIFEST [--runs FOLDER] [--json] [--threads N] [--engine E]
        thaw sweep report SWEEP_ID|MANIFEST [--group-by KEY,...] [--baseline LABEL] [--runs FOLDER] [--json]
 
 Runs every variant of the experiment's "sweep" (each combination of grid values and seeds)
@@ -31,8 +31,7 @@ sweep-run-end, sweep-end) as JSON lines on stdout.
 
 SIGTERM, or {"type":"stop"} over IPC, finishes the current step, checkpoints and exits 0;
 --resume skips the finished runs and resumes the interrupted one. --runs is where to look for
-a sweep id (default: ./runs). --threads N: ONNX Runtime's threads for the frozen encoder, as
-in thaw train.
+a sweep id (default: ./runs). --threads N and --engine E: as in thaw train.
 
 report: the sweep's runs grouped by their variant without the --group-by keys (default: seed),
 each group's n and per task mean, std, min and max of the final and best accuracy and
@@ -53,6 +52,7 @@ export async function runSweepCommand(args: string[]): Promise<void> {
       json: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       threads: { type: 'string' },
+      engine: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -65,6 +65,7 @@ export async function runSweepCommand(args: string[]): Promise<void> {
   }
   if (values.resume !== undefined && (values.scenarios || values['dry-run'] || values.output !== undefined)) throw new UsageError('--resume continues a sweep as it was planned; it takes no --scenarios, --output or --dry-run');
   const threads = threadsOption(values.threads);
+  const engine = engineOption(values.engine);
   const line = new ProgressLine();
   let manifest: SweepManifest;
   let manifestFile: string;
@@ -93,6 +94,7 @@ export async function runSweepCommand(args: string[]): Promise<void> {
       onSweepEvent: (event) => progress.sweep(event),
       report: (done) => (done.scenarios ? sweepScenarioReport(done) : undefined),
       threads,
+      engine,
     });
     if (outcome.status === 'stopped') line.done(`thaw sweep: stopped; continue with: thaw sweep --resume ${manifestFile}`);
     else if (manifest.scenarios && !values.json) process.stdout.write(`${formatScenarioReport(sweepScenarioReport(manifest), taskNames(manifest))}\n`);

@@ -4,13 +4,13 @@ import { UsageError } from '../../core/errors';
 import { PRESET_NAMES, type PresetName } from '../../core/experiment/experiment-schema';
 import { EventSink } from '../train/event-sink';
 import { runTraining } from '../train/run-training';
-import { integerOption, threadsOption } from './options';
+import { engineOption, integerOption, threadsOption } from './options';
 import { ProgressLine } from './progress-line';
 import { listenForStop } from './stop-signal';
 import { TrainingProgress } from './training-progress';
 
-const HELP = `Usage: thaw train EXPERIMENT [--preset P] [--phase NAME] [--from RUN|CHECKPOINT] [--output DIR] [--json] [--max-steps N] [--threads N]
-       thaw train --resume RUN_FOLDER [--json] [--max-steps N] [--threads N]
+const HELP = `Usage: thaw train EXPERIMENT [--preset P] [--phase NAME] [--from RUN|CHECKPOINT] [--output DIR] [--json] [--max-steps N] [--threads N] [--engine E]
+       thaw train --resume RUN_FOLDER [--json] [--max-steps N] [--threads N] [--engine E]
 
 Runs an experiment's phases and records the run in <output>/<run id>/: the resolved
 experiment, events.jsonl and checkpoints. Progress goes to stderr; with --json every event is
@@ -21,7 +21,10 @@ data order, so the losses continue as if it had never stopped (on the same engin
 position, optimizer state and seed: --phase fine-tune --from <warm-up run> equals the recipe.
 --output DIR puts the run folder in DIR instead of the experiment's "output".
 --threads N: ONNX Runtime's threads for the frozen encoder (the embedding cache and
-validation); default: every core. THAW_ENCODER=tfjs runs it on TensorFlow.js instead.
+validation) and for training on it; default: every core. THAW_ENCODER=tfjs runs the encoder
+on TensorFlow.js instead. --engine auto|onnxruntime|tfjs: what computes each training step,
+over the experiment's "engine" (default auto: ONNX Runtime where it loads, else tfjs). A run
+resumes on either engine: the checkpoints are the same files.
 
 SIGTERM, or {"type":"stop"} over IPC, finishes the current step, writes a checkpoint and
 exits 0.
@@ -40,6 +43,7 @@ export async function runTrainCommand(args: string[]): Promise<void> {
       json: { type: 'boolean' },
       'max-steps': { type: 'string' },
       threads: { type: 'string' },
+      engine: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -69,6 +73,7 @@ export async function runTrainCommand(args: string[]): Promise<void> {
       output: values.output,
       maxSteps: values['max-steps'] === undefined ? undefined : integerOption(values['max-steps'], 'max-steps', 1),
       threads: threadsOption(values.threads),
+      engine: engineOption(values.engine),
       sink,
       stop,
     });

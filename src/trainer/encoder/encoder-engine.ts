@@ -64,8 +64,13 @@ export function chooseEncoderEngine(options: { readonly threads?: number; readon
   };
 }
 
-/** The backend line: which engine runs what, e.g. "encoder: onnxruntime 1.14.0 (2 threads), training: wasm (...)". */
-export function engineLine(encoder: EncoderEngine, trainingBackend: string): string {
-  const training = trainingBackend.replace(/^backend: /, '');
-  return encoder.name === 'tfjs' ? `encoder: ${encoder.description} on ${training.split(' ')[0]}, training: ${training}` : `encoder: ${encoder.description}, training: ${training}`;
+/**
+ * The backend line: which engine runs what, e.g. "encoder: onnxruntime 1.14.0 (2 threads),
+ * training: onnxruntime 1.14.0 (2 threads)"; the tfjs backend's line where tfjs trains.
+ */
+export function engineLine(encoder: EncoderEngine, trainingBackend: string, trainingEngine?: { readonly name: string; readonly description: string }): string {
+  const tfjsBackend = trainingBackend.replace(/^backend: /, '');
+  const training = trainingEngine?.name === 'onnxruntime' ? trainingEngine.description : tfjsBackend;
+  if (encoder.name === 'tfjs') return `encoder: ${encoder.description} on ${tfjsBackend.split(' ')[0]}, training: ${training}`;
+  return `encoder: ${encoder.description}, training: ${training}`;
 }

@@ -70,7 +70,7 @@ export class BertEncoder {
       embeddingLookup(this.weight('embeddings.token_type_embeddings.weight') as Tensor2D, typeIds),
     ]).reshape<Tensor3D>([batch, length, hiddenSize]);
     const normalized = this.layerNorm('embeddings.LayerNorm', summed);
-    return dropout.apply('embeddings', normalized, this.config.hidden_dropout_prob);
+    return dropout.apply('embeddings', 'embeddings.dropout', normalized, this.config.hidden_dropout_prob);
   }
 
   private layer(index: number, hidden: Tensor3D, maskBias: Tensor4D, dropout: DropoutPlan): Tensor3D {
@@ -80,12 +80,12 @@ export class BertEncoder {
     const context = this.selfAttention(prefix, group, hidden, maskBias, dropout);
     const attended = this.layerNorm(
       `${prefix}.attention.output.LayerNorm`,
-      tf.add(dropout.apply(group, this.linear(`${prefix}.attention.output.dense`, context), rate), hidden),
+      tf.add(dropout.apply(group, `${prefix}.attention.output.dropout`, this.linear(`${prefix}.attention.output.dense`, context), rate), hidden),
     );
     const intermediate = gelu(this.linear(`${prefix}.intermediate.dense`, attended));
     return this.layerNorm(
       `${prefix}.output.LayerNorm`,
-      tf.add(dropout.apply(group, this.linear(`${prefix}.output.dense`, intermediate), rate), attended),
+      tf.add(dropout.apply(group, `${prefix}.output.dropout`, this.linear(`${prefix}.output.dense`, intermediate), rate), attended),
     );
   }
 
@@ -99,7 +99,7 @@ export class BertEncoder {
     const key = splitHeads(this.linear(`${prefix}.attention.self.key`, hidden));
     const value = splitHeads(this.linear(`${prefix}.attention.self.value`, hidden));
     const scores = tf.add(tf.mul(plainMatMul(query, swapLastAxes(key)), 1 / Math.sqrt(size)), maskBias);
-    const probabilities = dropout.apply(group, tf.softmax(scores), this.config.attention_probs_dropout_prob);
+    const probabilities = dropout.apply(group, `${prefix}.attention.self.dropout`, tf.softmax(scores), this.config.attention_probs_dropout_prob);
     const context = plainMatMul(probabilities as Tensor4D, value);
     return tf.transpose(context, [0, 2, 1, 3]).reshape([batch, length, hiddenSize]);
   }

@@ -75,7 +75,7 @@ export class SentenceModel {
     if (weight === undefined || bias === undefined) throw new Error(`the model has no ${head}`);
     const rate = typeof this.config.classifier_dropout === 'number' ? this.config.classifier_dropout : this.config.hidden_dropout_prob;
     return tf.tidy(() => {
-      const dropped = dropout.apply(head, pooled, rate);
+      const dropped = dropout.apply(head, `${head}.dropout`, pooled, rate);
       return tf.add(plainMatMul(dropped, swapLastAxes(weight.variable as Tensor2D)), bias.variable);
     });
   }

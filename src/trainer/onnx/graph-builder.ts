@@ -22,8 +22,16 @@ export const IR_VERSION = 7;
 /** A dimension: a fixed size, or a symbolic name for a dynamic axis ('batch_size'). */
 export type Dim = number | string;
 
-/** Integer and integer-list attributes: all BERT's ops need. */
-export type IntAttributes = Readonly<Record<string, number | readonly number[]>>;
+/** A float attribute (LayerNormalization's epsilon), told apart from an integer by its wrapper. */
+export interface FloatAttribute {
+  readonly float: number;
+}
+
+/**
+ * Attribute values: a number is an INT, a list an INTS, `{ float }` a FLOAT. Inference BERT needs
+ * integers only; the training graph also a float.
+ */
+export type IntAttributes = Readonly<Record<string, number | readonly number[] | FloatAttribute>>;
 
 const LITTLE_ENDIAN_HOST = endianness() === 'LE';
 
@@ -71,9 +79,10 @@ export function attributeProtos(attributes: IntAttributes): onnx.IAttributeProto
     .sort()
     .map((name) => {
       const value = attributes[name];
-      return typeof value === 'number'
-        ? { name, type: onnx.AttributeProto.AttributeType.INT, i: value }
-        : { name, type: onnx.AttributeProto.AttributeType.INTS, ints: [...value] };
+      const { AttributeType } = onnx.AttributeProto;
+      if (typeof value === 'number') return { name, type: AttributeType.INT, i: value };
+      if ('float' in value) return { name, type: AttributeType.FLOAT, f: value.float };
+      return { name, type: AttributeType.INTS, ints: [...value] };
     });
 }
 
@@ -160,14 +169,16 @@ export interface ModelParts {
   readonly graph: onnx.IGraphProto;
   readonly docString: string;
   readonly metadata?: Readonly<Record<string, string>>;
+  /** Another opset than OPSET_VERSION (the training graph's); the exported models keep the default. */
+  readonly opset?: { readonly version: number; readonly irVersion: number };
 }
 
-/** Serializes a model of the default domain at OPSET_VERSION; no timestamp, so bytes are reproducible. */
+/** Serializes a model of the default domain at OPSET_VERSION (or parts.opset); no timestamp, so bytes are reproducible. */
 export function encodeModel(parts: ModelParts): Uint8Array {
   const metadataProps = Object.entries(parts.metadata ?? {}).map(([key, value]) => ({ key, value }));
   const model = onnx.ModelProto.create({
-    irVersion: IR_VERSION,
-    opsetImport: [{ domain: '', version: OPSET_VERSION }],
+    irVersion: parts.opset?.irVersion ?? IR_VERSION,
+    opsetImport: [{ domain: '', version: parts.opset?.version ?? OPSET_VERSION }],
     producerName: 'thaw',
     docString: parts.docString,
     graph: parts.graph,

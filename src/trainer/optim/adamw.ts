@@ -35,6 +35,19 @@ export interface OptimizerStateEntry {
   readonly shape: readonly number[];
 }
 
+/**
+ * What the trainer and checkpoints need of an optimizer, whichever engine's tensors it
+ * updates: the tfjs AdamW and the Float32Array one (array-adamw.ts) share this and the state
+ * file, so either engine resumes the other's run.
+ */
+export interface OptimizerState {
+  readonly options: Required<AdamWOptions>;
+  exportState(): OptimizerStateEntry[];
+  importState(entries: readonly OptimizerStateEntry[]): void;
+  resetState(names: readonly string[]): void;
+  dispose(): void;
+}
+
 interface ParameterState {
   step: number;
   readonly firstMoment: Variable;
@@ -68,7 +81,7 @@ export function resolveAdamWOptions(options: AdamWOptions = {}, file?: string): 
  * optimizer.applyUpdates([{ name, variable, gradient, learningRate: 2e-5, weightDecay: 0.01 }]);
  * optimizer.dispose();
  */
-export class AdamW {
+export class AdamW implements OptimizerState {
   readonly options: Required<AdamWOptions>;
   private readonly states = new Map<string, ParameterState>();
 
@@ -204,7 +217,7 @@ function checkUpdate({ name, variable, gradient, learningRate, weightDecay }: Pa
   if (!(weightDecay >= 0 && Number.isFinite(weightDecay))) throw new ThawError(`weight decay of ${name} must be a finite number >= 0, got ${weightDecay}`);
 }
 
-function checkEntry({ name, step, firstMoment, secondMoment, shape }: OptimizerStateEntry): void {
+export function checkEntry({ name, step, firstMoment, secondMoment, shape }: OptimizerStateEntry): void {
   if (!(Number.isSafeInteger(step) && step >= 1)) throw new ThawError(`optimizer state of ${name} has step ${step}, expected an integer >= 1`);
   const size = elementCount(shape);
   if (firstMoment.length !== size || secondMoment.length !== size) {

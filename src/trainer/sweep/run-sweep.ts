@@ -6,6 +6,7 @@
 
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import type { EngineChoice } from '../engine/choose-engine';
 import { ThawError } from '../../core/errors';
 import { parseExperiment, type ResolvedExperiment } from '../../core/experiment/load-experiment';
 import { phaseEndCheckpoint } from '../../core/runs/run-listing';
@@ -32,6 +33,8 @@ export interface SweepRunOptions {
   readonly report?: (manifest: SweepManifest) => unknown;
   /** ONNX Runtime's threads for the frozen encoder of every run (thaw sweep --threads). */
   readonly threads?: number;
+  /** The training engine of every run (thaw sweep --engine), over the experiment's "engine". */
+  readonly engine?: EngineChoice;
 }
 
 export interface SweepOutcome {
@@ -133,7 +136,7 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepOutcome> 
         },
       });
       progress(base);
-      const result = await trainEntry(entry, manifest, { sink, stop, threads: options.threads });
+      const result = await trainEntry(entry, manifest, { sink, stop, threads: options.threads, engine: options.engine });
       entry.runFolder = result.runFolder;
       entry.status = result.status;
       await save();
@@ -161,7 +164,7 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepOutcome> 
 async function trainEntry(
   entry: SweepRunEntry,
   manifest: SweepManifest,
-  common: { readonly sink: EventSink; readonly stop: StopSignal; readonly threads?: number },
+  common: { readonly sink: EventSink; readonly stop: StopSignal; readonly threads?: number; readonly engine?: EngineChoice },
 ): Promise<{ status: 'completed' | 'stopped'; runFolder: string }> {
   // An interrupted run (stopped, killed, failed on a full disk) resumes where it was.
   if (entry.runFolder !== undefined && existsSync(entry.runFolder)) {

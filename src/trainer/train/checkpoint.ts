@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../../core/io/atomic-write';
 import { readJson } from '../../core/io/read-json';
 import { saveModelFolder } from '../model/save-model-folder';
 import type { SentenceModel } from '../model/sentence-model';
-import type { AdamW, AdamWOptions, OptimizerStateEntry } from '../optim/adamw';
+import type { AdamWOptions, OptimizerState, OptimizerStateEntry } from '../optim/adamw';
 import { parseOptimizerState, serializeOptimizerState } from '../optim/optimizer-state-file';
 import { checkpointProblem } from './checkpoint-check';
 import { removeCheckpointFolder } from './checkpoint-cleanup';
@@ -35,7 +35,7 @@ export interface CheckpointToWrite {
   /** A periodic checkpoint replaces the previous periodic one; phase-end ones are kept. */
   readonly periodic: boolean;
   readonly model: SentenceModel;
-  readonly optimizer: AdamW;
+  readonly optimizer: OptimizerState;
   readonly position: RunPosition;
   /** The run's copy of the tokenizer and companion files. */
   readonly modelFiles: string;

@@ -2,7 +2,6 @@
 // pass of the encoder (with dropout in the groups that train).
 
 import type { Tensor2D } from '@tensorflow/tfjs';
-import seedrandom from 'seedrandom';
 import { tf } from '../backend/tensorflow';
 import { lengthBucketedBatches, padBatch } from '../data/padded-batch';
 import type { TaskData, TaskSplit } from '../data/task-data';
@@ -78,9 +77,4 @@ function matrixEmbeddings(matrices: ReadonlyMap<string, Float32Array>, hidden: n
       return tf.tensor2d(rows, [indices.length, hidden]);
     },
   };
-}
-
-/** Dropout seed of a global step: a resumed run draws the same masks as an uninterrupted one. */
-export function dropoutSeed(seed: number, globalStep: number): number {
-  return Math.abs(seedrandom(`${seed}:dropout:${globalStep}`).int32());
 }

@@ -18,6 +18,10 @@ import { describeLoadProgress, loadSentenceModel } from '../model/load-sentence-
 import type { HeadName } from '../model/parameter-groups';
 import type { HeadSpec } from '../model/sentence-model';
 import { AdamW } from '../optim/adamw';
+import { chooseTrainingEngine, type EngineChoice } from '../engine/choose-engine';
+import { OrtEngine } from '../engine/ort-engine';
+import { TfjsEngine } from '../engine/tfjs-engine';
+import type { TrainingEngine } from '../engine/training-engine';
 import type { RunPosition } from './checkpoint';
 import { UnexpectedError, asThawError } from './crash-log';
 import type { EventSink } from './event-sink';
@@ -44,8 +48,10 @@ export interface TrainOptions {
   /** Put the run folder here instead of the experiment's "output" (thaw train --output). */
   readonly output?: string;
   readonly maxSteps?: number;
-  /** ONNX Runtime's threads for the frozen encoder (thaw train --threads); default: every core. */
+  /** ONNX Runtime's threads for the frozen encoder and the training engine (thaw train --threads); default: every core. */
   readonly threads?: number;
+  /** thaw train --engine: overrides the experiment's "engine". */
+  readonly engine?: EngineChoice;
   /** thaw sweep: recorded in run-start (a resume keeps what the run recorded). */
   readonly sweep?: SweepMembership;
   readonly sink: EventSink;
@@ -79,6 +85,7 @@ async function trainRun(options: TrainOptions, plan: RunPlan): Promise<TrainResu
     throw new ThawError(`this run was recorded on the ${engine} backend, which does not start here (${(error as Error).message}); set THAW_BACKEND to resume on another, whose losses may differ in the last bits`, plan.resume?.folder);
   });
   const encoderEngine = chooseEncoderEngine({ threads: options.threads });
+  const chosen = chooseTrainingEngine(options.engine ?? experiment.engine, options.threads);
   if (plan.resume === undefined) checkOutputFolder(experiment);
   checkLossWeights(experiment);
   const datasets: TaskDatasets[] = [];
@@ -94,7 +101,7 @@ async function trainRun(options: TrainOptions, plan: RunPlan): Promise<TrainResu
     onProgress: (progress) =>
       options.sink.emit({ type: 'progress', stage: 'model', done: progress.stage === 'download' ? progress.loaded : 0, total: progress.stage === 'download' ? progress.total : 0, message: describeLoadProgress(progress) }),
   });
-  const optimizer = new AdamW();
+  let trainingEngine: TrainingEngine | undefined;
   let runFolder: string | undefined;
   let started = false;
   let trainer: Trainer | undefined;
@@ -106,6 +113,8 @@ async function trainRun(options: TrainOptions, plan: RunPlan): Promise<TrainResu
       throw new ThawError(`maxSeqLength ${maxSeqLength} exceeds the model's limit of ${model.config.max_position_embeddings} positions (max_position_embeddings)`, experiment.file);
     }
     const tasks = datasets.map((data) => tokenizeTask(data, model.tokenizer, maxSeqLength));
+    const engine: TrainingEngine = chosen.name === 'onnxruntime' ? new OrtEngine(model, tasks, experiment, chosen.threads, chosen.description) : new TfjsEngine(model, tasks, experiment, new AdamW(), backend.description.replace(/^backend: /, ''));
+    trainingEngine = engine;
     const groups = model.parameters.summaries().map((summary) => summary.group);
     const phases = experiment.phases.map((phase, index) => resolvePhase(phase, index, groups, model.config.num_hidden_layers, experiment.file));
     const onlyPhase = plan.onlyPhase === undefined ? undefined : phases.find((phase) => phase.name === plan.onlyPhase);
@@ -113,7 +122,7 @@ async function trainRun(options: TrainOptions, plan: RunPlan): Promise<TrainResu
       throw new ThawError(`no phase named "${plan.onlyPhase}" (phases: ${experiment.phases.map((phase) => phase.name).join(', ')})`, experiment.file);
     }
     for (const phase of phases) checkPhaseLength(experiment, phase, tasks);
-    if (plan.checkpoint !== undefined) optimizer.importState(plan.checkpoint.optimizer.entries);
+    if (plan.checkpoint !== undefined) engine.optimizer.importState(plan.checkpoint.optimizer.entries);
     position = startPosition(plan, onlyPhase?.index ?? 0);
 
     const run = plan.resume !== undefined ? { id: plan.resume.record.firstStart?.runId ?? path.basename(plan.resume.folder), folder: plan.resume.folder } : await createRunFolder(experiment);
@@ -127,7 +136,7 @@ async function trainRun(options: TrainOptions, plan: RunPlan): Promise<TrainResu
       type: 'run-start',
       runId: run.id,
       runFolder: run.folder,
-      backend: engineLine(encoderEngine, backend.description),
+      backend: engineLine(encoderEngine, backend.description, engine),
       model: { source: modelSource, parameterCount: model.parameters.parameterCount(), groups: Object.fromEntries(summaries.map((s) => [s.group, s.parameterCount])) },
       tasks: Object.fromEntries(tasks.map((task) => [task.key, { name: task.name, labels: [...task.labels], trainExamples: task.train.texts.length, validationExamples: task.validation?.texts.length ?? 0 }])),
       ...(plan.resume === undefined || plan.checkpoint === undefined ? {} : { resumedFromStep: plan.checkpoint.position.globalStep }),
@@ -138,9 +147,12 @@ async function trainRun(options: TrainOptions, plan: RunPlan): Promise<TrainResu
       provenance: await provenanceOf(experiment, backend.name, encoderEngine),
     });
     started = true;
-    const fallback = encoderEngine.name === 'tfjs' && encoderEngine.fallback !== undefined ? [encoderEngine.fallback] : [];
+    // Where ONNX Runtime does not load, the encoder's warning says why, once; the training
+    // engine's says it only where the encoder's did not.
+    const encoderFallback = encoderEngine.name === 'tfjs' ? encoderEngine.fallback : undefined;
+    const fallback = [encoderFallback ?? (chosen.name === 'tfjs' ? chosen.fallback : undefined)].filter((message) => message !== undefined);
     for (const message of [...plan.warnings, ...threadWarnings(plan, backend.name), ...fallback]) options.sink.emit({ type: 'warning', kind: 'other', message });
-    trainer = new Trainer({ experiment, phases, onlyPhase: onlyPhase?.index, model, encoderEngine, tasks, optimizer, maxSeqLength, runFolder: run.folder, modelFiles, sink: options.sink, stop: options.stop, maxSteps: options.maxSteps });
+    trainer = new Trainer({ experiment, phases, onlyPhase: onlyPhase?.index, model, encoderEngine, tasks, engine, maxSeqLength, runFolder: run.folder, modelFiles, sink: options.sink, stop: options.stop, maxSteps: options.maxSteps });
     const outcome = await trainer.run(position);
     options.sink.emit({ type: 'run-end', status: outcome.status, globalStep: outcome.globalStep, elapsedMs: elapsed(startTime), reason: outcome.reason, resumable: outcome.status === 'stopped' });
     return { status: outcome.status, runFolder: run.folder, globalStep: outcome.globalStep };
@@ -160,7 +172,7 @@ async function trainRun(options: TrainOptions, plan: RunPlan): Promise<TrainResu
     }
     throw failure;
   } finally {
-    optimizer.dispose();
+    await trainingEngine?.dispose();
     await model.dispose();
     if (runFolder !== undefined) await endRunBookkeeping(runFolder);
   }

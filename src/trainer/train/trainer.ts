@@ -1,35 +1,27 @@
 // The training loop, read like tfjs-layers' fit(): phases, then steps; a stop flag checked after
 // every step; tensors made in a step disposed in it; only plain numbers leave it (as events).
 
-import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import path from 'node:path';
 import type { TaskKey, TaskMetrics } from '../../protocol/trainer-events';
-import { tf } from '../backend/tensorflow';
-import type { ScheduledStep } from '../data/batch-schedule';
 import type { TaskData } from '../data/task-data';
-import { ThawError } from '../../core/errors';
 import { ignoredLearningRates } from '../../core/experiment/ignored-learning-rates';
 import type { ResolvedExperiment } from '../../core/experiment/load-experiment';
 import type { ResolvedPhase } from '../../core/experiment/resolve-phase';
 import { cacheRoot } from '../../core/model/hub-paths';
 import type { EncoderEngine } from '../encoder/encoder-engine';
 import { openModelEncoder } from '../encoder/open-model-encoder';
-import { DropoutPlan } from '../model/dropout';
 import { isHead } from '../../core/vocabulary/groups';
-import type { GroupName, NamedParameter } from '../model/parameter-groups';
-import { headOfTask } from '../../core/vocabulary/groups';
+import type { GroupName } from '../model/parameter-groups';
 import type { SentenceModel } from '../model/sentence-model';
-import { NonFiniteMomentError, type AdamW } from '../optim/adamw';
 import { learningRateFactor } from '../optim/lr-schedule';
+import type { TrainingEngine } from '../engine/training-engine';
 import { writeCheckpoint, type RunPosition } from './checkpoint';
 import { EmbeddingCache } from './embedding-cache';
 import { evaluateTask } from './evaluate';
 import type { EventSink } from './event-sink';
-import { nonFiniteGradientGroups } from './finite-gradients';
-import { clipByGlobalNorm } from './gradient-clipping';
 import { groupHashes } from './group-hashes';
 import { phaseSchedule } from './phase-schedule';
-import { cachedEmbeddings, dropoutSeed, encodedValidationEmbeddings, liveEmbeddings, type PooledEmbeddings } from './pooled-embeddings';
+import { cachedEmbeddings, encodedValidationEmbeddings, liveEmbeddings, type PooledEmbeddings } from './pooled-embeddings';
 
 /** Set by `stop` over IPC or SIGTERM; the loop finishes its step, checkpoints and returns. */
 export interface StopSignal {
@@ -55,7 +47,8 @@ export interface TrainerParts {
   /** Runs the encoder wherever it is frozen and only its outputs count (the embedding cache). */
   readonly encoderEngine: EncoderEngine;
   readonly tasks: readonly TaskData[];
-  readonly optimizer: AdamW;
+  /** Computes each optimizer step and owns the optimizer state. */
+  readonly engine: TrainingEngine;
   readonly maxSeqLength: number;
   readonly runFolder: string;
   /** The run's copy of the tokenizer and companion files, for its checkpoints. */
@@ -72,11 +65,6 @@ export interface TrainerParts {
  * at 46 sentences on 2 cores.
  */
 const SESSION_WORTH_SENTENCES = 64;
-
-/** No decay for biases and LayerNorm weights, as in BERT's and Hugging Face's recipes. */
-function decays(parameter: NamedParameter): boolean {
-  return !parameter.name.endsWith('.bias') && !parameter.name.includes('LayerNorm');
-}
 
 export class Trainer {
   private readonly groups: GroupName[];
@@ -110,7 +98,7 @@ export class Trainer {
   }
 
   private async runPhase(phase: ResolvedPhase, startStep: number, globalStep: number, last: boolean): Promise<{ stopped: boolean; globalStep: number }> {
-    const { experiment, model, sink, stop } = this.parts;
+    const { experiment, model, sink, stop, engine } = this.parts;
     if (startStep === 0) this.resetUnfrozenState(phase);
     const schedule = phaseSchedule(experiment, phase, this.parts.tasks);
     const totalSteps = schedule.totalSteps;
@@ -127,6 +115,7 @@ export class Trainer {
       groupHashes: startHashes,
       trainsNothing: phase.trainsNothing,
       usesEmbeddingCache: embeddings.cached,
+      engine: engine.name,
     });
     for (const ignored of ignoredLearningRates({ name: phase.name, frozen: phase.settings.frozen, lr: phase.settings.lr }, this.groups)) {
       sink.emit({ type: 'warning', kind: 'ignored-learning-rate', message: ignored.message });
@@ -139,10 +128,11 @@ export class Trainer {
       for (const task of watched) baseline.set(task.key, await evaluateTask(model, task, evaluation));
     }
 
+    await engine.beginPhase(phase);
     let step = startStep;
     for (const scheduled of schedule.stepsFrom(startStep)) {
       const learningRates = this.learningRates(phase, step, totalSteps);
-      const loss = this.trainStep(scheduled, phase, learningRates, embeddings, globalStep);
+      const loss = await engine.trainStep({ step: scheduled, phase, learningRates, embeddings, globalStep });
       globalStep += 1;
       this.stepsThisRun += 1;
       this.stepsDone = globalStep;
@@ -160,6 +150,7 @@ export class Trainer {
       if (every > 0 && globalStep % every === 0 && step + 1 < totalSteps) await this.checkpoint(`step-${String(globalStep).padStart(6, '0')}`, true, position);
       step += 1;
     }
+    await engine.endPhase();
     this.finishPhase(phase, startHashes);
     await this.checkpoint(`phase-${phase.index}-${phase.name}`, false, { phaseIndex: phase.index + 1, stepInPhase: 0, globalStep, seed: experiment.seed });
     return { stopped: !last && (stop.requested || this.outOfSteps()), globalStep };
@@ -180,81 +171,11 @@ export class Trainer {
     const previous = this.parts.phases.find((other) => other.index === phase.index - 1);
     if (phase.settings.optimizerState !== 'reset' || previous === undefined) return;
     const unfrozen = phase.trainable.filter((group) => previous.frozen.includes(group));
-    this.parts.optimizer.resetState(unfrozen.flatMap((group) => this.parts.model.parameters.inGroup(group).map((parameter) => parameter.name)));
-  }
-
-  /** One optimizer step (or, when nothing trains, one forward pass); returns each task's loss. */
-  private trainStep(
-    step: ScheduledStep,
-    phase: ResolvedPhase,
-    learningRates: Record<string, number>,
-    embeddings: PooledEmbeddings,
-    globalStep: number,
-  ): Partial<Record<TaskKey, number>> {
-    const { model, experiment } = this.parts;
-    const dropout = new DropoutPlan(new Set(phase.trainable), dropoutSeed(experiment.seed, globalStep));
-    const taskLosses = new Map<TaskKey, Scalar>();
-    const totalLoss = (): Scalar =>
-      tf.tidy(() => {
-        let total: Scalar | undefined;
-        for (const batch of step.batches) {
-          const task = this.parts.tasks.find((candidate) => candidate.key === batch.task)!;
-          const logits = model.headLogits(task.head, embeddings.pooled(task, 'train', batch.indices, dropout), dropout);
-          const labels = tf.oneHot(tf.tensor1d(batch.indices.map((index) => task.train.classes[index]), 'int32'), task.labels.length);
-          const loss = tf.losses.softmaxCrossEntropy<Tensor, Scalar>(labels, logits);
-          taskLosses.set(task.key, tf.keep(loss));
-          const weighted = tf.mul<Scalar>(loss, experiment.lossWeights[task.key]);
-          total = total === undefined ? weighted : tf.add<Scalar>(total, weighted);
-        }
-        return total!;
-      });
-
-    if (phase.trainsNothing) {
-      tf.dispose(totalLoss());
-    } else {
-      const trainable = phase.trainable.flatMap((group) => model.parameters.inGroup(group));
-      const { value, grads } = tf.variableGrads(totalLoss, trainable.map((parameter) => parameter.variable));
-      // Stop before the update: the weights, and so the last checkpoint, stay good.
-      const stopBefore = (what: string) => {
-        tf.dispose([value, ...Object.values(grads), ...taskLosses.values()]);
-        return new ThawError(`${what} at step ${globalStep + 1} (phase "${phase.name}"); the run stops before the update and keeps its last good checkpoint. Try a smaller learning rate or loss weight, or set maxGradNorm.`);
-      };
-      const total = value.dataSync()[0];
-      if (!Number.isFinite(total)) {
-        // Weighted in float32, as the total was: a loss weight can overflow a finite loss.
-        const tasks = [...taskLosses].filter(([key, loss]) => !Number.isFinite(Math.fround(loss.dataSync()[0] * experiment.lossWeights[key]))).map(([key]) => `task ${key} (${headOfTask(key)})`);
-        throw stopBefore(`the loss${tasks.length > 0 ? ` of ${tasks.join(', ')}` : ''} is ${total}`);
-      }
-      const badGradients = nonFiniteGradientGroups(grads, trainable);
-      if (badGradients.length > 0) throw stopBefore(`the gradient norm of ${badGradients.join(', ')} is not finite`);
-      const clipped = clipByGlobalNorm(grads, experiment.maxGradNorm);
-      try {
-        // A step that trains one task gives the other head no gradient: like PyTorch with
-        // grad None, such a parameter is skipped (no moment update, no weight decay).
-        this.parts.optimizer.applyUpdates(
-          trainable.filter((parameter) => clipped[parameter.variable.name] !== undefined).map((parameter) => ({
-            name: parameter.name,
-            variable: parameter.variable,
-            gradient: clipped[parameter.variable.name],
-            learningRate: learningRates[parameter.group],
-            weightDecay: decays(parameter) ? phase.settings.weightDecay : 0,
-          })),
-        );
-      } catch (error) {
-        tf.dispose(Object.values(clipped));
-        if (!(error instanceof NonFiniteMomentError)) throw error;
-        const groups = [...new Set(trainable.filter((parameter) => error.parameters.includes(parameter.name)).map((parameter) => parameter.group))];
-        throw stopBefore(`the optimizer's moments of ${groups.join(', ')} would not be finite`);
-      }
-      tf.dispose([value, ...Object.values(grads), ...Object.values(clipped)]);
-    }
-    const losses: Partial<Record<TaskKey, number>> = {};
-    for (const [key, loss] of taskLosses) losses[key] = loss.dataSync()[0]!;
-    tf.dispose([...taskLosses.values()] as Tensor[]);
-    return losses;
+    this.parts.engine.optimizer.resetState(unfrozen.flatMap((group) => this.parts.model.parameters.inGroup(group).map((parameter) => parameter.name)));
   }
 
   private async validate(phase: ResolvedPhase, epoch: number, globalStep: number, embeddings: PooledEmbeddings, baseline: ReadonlyMap<TaskKey, TaskMetrics>): Promise<void> {
+    this.parts.engine.syncWeights();
     const tasks: Partial<Record<TaskKey, TaskMetrics>> = {};
     const validated = this.parts.tasks.filter((task) => task.validation !== undefined);
     if (validated.length === 0) return;
@@ -313,7 +234,9 @@ export class Trainer {
   }
 
   private async checkpoint(label: string, periodic: boolean, position: RunPosition): Promise<void> {
-    const { runFolder, model, optimizer, modelFiles } = this.parts;
+    const { runFolder, model, engine, modelFiles } = this.parts;
+    engine.syncWeights();
+    const optimizer = engine.optimizer;
     const folder = await writeCheckpoint({ runFolder, label, periodic, model, optimizer, position, modelFiles });
     this.parts.sink.emit({ type: 'checkpoint', globalStep: position.globalStep, folder });
   }

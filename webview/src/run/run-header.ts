@@ -1,6 +1,6 @@
-// The run's figures above the charts: phase, step, time, backend, status and warnings, with the
-// Stop button, which is there only while the live run is going, and "Back to live" while a
-// recorded run opened from the Runs view is shown.
+// The run's figures above the charts: phase, step, time, training engine, backend, status and
+// warnings, with the Stop button, which is there only while the live run is going, and "Back to
+// live" while a recorded run opened from the Runs view is shown.
 
 import type { RunHeader } from '../../../src/protocol/panel-messages';
 import { element, setText } from '../shared/dom';
@@ -23,6 +23,7 @@ export function createRunHeader(): RunHeaderView {
   const step = fact('Step', 'run-step');
   const elapsed = fact('Elapsed', 'run-elapsed');
   const eta = fact('ETA', 'run-eta');
+  const engine = fact('Engine', 'run-engine');
   const backend = fact('Backend', 'run-backend');
   const status = fact('Status', 'run-status');
   const stop = element('vscode-button', { id: 'stop', text: 'Stop', attributes: { appearance: 'secondary' } });
@@ -32,7 +33,7 @@ export function createRunHeader(): RunHeaderView {
   backToLive.addEventListener('click', () => postToHost({ type: 'backToLive' }));
   const viewed = element('span', { id: 'run-viewing', className: 'viewing' });
   const noRun = element('p', { id: 'no-run', className: 'no-run', text: 'No run yet. Start a phase to see it train.' });
-  const facts = element('div', { className: 'facts' }, phase.element, step.element, elapsed.element, eta.element, backend.element, status.element, stop);
+  const facts = element('div', { className: 'facts' }, phase.element, step.element, elapsed.element, eta.element, engine.element, backend.element, status.element, stop);
   const viewingBar = element('div', { className: 'viewing-bar' }, viewed, backToLive);
   const section = element('section', { id: 'run-header', className: 'run-header' }, viewingBar, noRun, facts, warnings);
 
@@ -52,6 +53,8 @@ export function createRunHeader(): RunHeaderView {
       step.value.title = `global step ${header.globalStep}`;
       setText(elapsed.value, formatDuration(header.elapsedMs));
       setText(eta.value, header.etaMs === undefined || !running ? '–' : formatDuration(header.etaMs));
+      engine.element.hidden = header.engine === undefined;
+      setText(engine.value, header.engine === 'onnxruntime' ? 'ONNX Runtime' : (header.engine ?? ''));
       setText(backend.value, header.backend);
       setText(status.value, header.status);
     }
