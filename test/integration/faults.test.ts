@@ -57,6 +57,11 @@ const runFolderOf = (events: readonly TrainerEvent[]) => {
   return start.runFolder;
 };
 
+/** How long the uninterrupted run trained: its last step's elapsed time. */
+function trainingMs(steps: StepEvents): number {
+  return Math.max(...[...steps.values()].map((event) => event.elapsedMs));
+}
+
 /** Steps whose losses differ from the uninterrupted run's. */
 function lossMismatches(events: readonly TrainerEvent[], expectedSteps = reference): string[] {
   return events.flatMap((event) => {
@@ -71,14 +76,20 @@ type Trigger = 'embedding-cache' | 'after-checkpoint' | 'at-step' | 'delay';
 const TRIGGERS: Trigger[] = ['embedding-cache', 'after-checkpoint', 'at-step', 'delay'];
 
 /** Arms one kill on a running trainer; returns what it was killed at. */
-function armKill(run: ThawChild, trigger: Trigger): () => string {
+function armKill(run: ThawChild, trigger: Trigger, wholeRunMs: number): () => string {
   let landed: string = trigger;
   const kill = (at: string) => {
     landed = at;
     run.child.kill('SIGKILL');
   };
   if (trigger === 'delay') {
-    const timer = setTimeout(() => kill('delay'), 200 + random() * 2500);
+    // Counted from run-start, within a quarter of the whole run's training time: an engine that
+    // trains the tiny model in a second must still be killed mid-run.
+    const delay = random() * Math.min(2500, wholeRunMs / 4);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    run.watch((event) => {
+      if (event.type === 'run-start') timer = setTimeout(() => kill('delay'), delay);
+    });
     void run.exited.then(() => clearTimeout(timer));
     return () => landed;
   }
@@ -109,7 +120,7 @@ test(`[${engine}] ${KILLS} random SIGKILLs, each followed by --resume: checkpoin
     // A fresh cache makes the resumed warm-up fill it again, so that it can be killed there.
     const env = trigger === 'embedding-cache' ? { ...environment, THAW_CACHE: path.join(workspace.folder, `cache-${attempt}`) } : environment;
     const resumed = runThaw(['--resume', runFolder, '--engine', engine], env);
-    const landed = armKill(resumed, trigger);
+    const landed = armKill(resumed, trigger, trainingMs(longReferences.get(engine)!));
     const code = await resumed.exited;
     if (code === null) {
       counts.kills += 1;

@@ -125,3 +125,25 @@ test('gradientScale gives bit for bit what a gradient clipped beforehand gives',
   }
   assert.deepEqual(a, b);
 });
+
+test('a gradient bound skips no check that matters: same updates as without it, and an overflow is still refused', () => {
+  const random = new SeededNormal('bound');
+  const bounded = new ArrayAdamW();
+  const exact = new ArrayAdamW();
+  const weights = { bounded: Float32Array.from({ length: 12 }, () => random.next()), exact: new Float32Array(12) };
+  weights.exact.set(weights.bounded);
+  for (let step = 0; step < 4; step++) {
+    const gradient = Float32Array.from({ length: 12 }, () => random.next());
+    const norm = Math.sqrt(gradient.reduce((sum, value) => sum + value * value, 0));
+    bounded.applyUpdates([{ name: 'w', weight: weights.bounded, gradient, gradientBound: norm, learningRate: 1e-2, weightDecay: 0.01 }], new Map());
+    exact.applyUpdates([{ name: 'w', weight: weights.exact, gradient, learningRate: 1e-2, weightDecay: 0.01 }], new Map());
+  }
+  assert.deepEqual([...weights.bounded], [...weights.exact]);
+  // A bound near float32's overflow falls back to reading every element, which finds it.
+  const before = [...weights.bounded];
+  assert.throws(
+    () => bounded.applyUpdates([{ name: 'w', weight: weights.bounded, gradient: Float32Array.of(...new Array<number>(11).fill(0), 3e38), gradientBound: 3e38, learningRate: 1e-3, weightDecay: 0 }], new Map()),
+    (error: unknown) => error instanceof NonFiniteMomentError,
+  );
+  assert.deepEqual([...weights.bounded], before);
+});

@@ -132,6 +132,8 @@ export class OrtEngine implements TrainingEngine {
       weight: current.weights.get(name)!,
       gradient,
       gradientScale,
+      // No element exceeds its group's norm: bounds the moments without a pass of its own.
+      gradientBound: gradientScale * Math.sqrt(norms.get(groupOf(name))!),
       learningRate: learningRates[groupOf(name)],
       weightDecay: decays(name) ? phase.settings.weightDecay : 0,
     }));

@@ -18,6 +18,13 @@ export interface ArrayParameterUpdate {
    * a clipped copy, without another pass over the gradients. Default 1.
    */
   readonly gradientScale?: number;
+  /**
+   * An upper bound on |gradient x gradientScale| over every element, if the caller has one
+   * (the engine's: the group's gradient norm). With it, and the moments' largest values from the
+   * last update, the finiteness check needs no pass of its own when the bound is far from
+   * float32's overflow; otherwise the check reads every element, as without it.
+   */
+  readonly gradientBound?: number;
   readonly learningRate: number;
   readonly weightDecay: number;
 }
@@ -27,7 +34,13 @@ interface ArrayState {
   firstMoment: Float32Array;
   secondMoment: Float32Array;
   readonly shape: readonly number[];
+  /** max |firstMoment| and max secondMoment as the last update left them; undefined: not known (a state read from a file). */
+  largestFirst?: number;
+  largestSecond?: number;
 }
+
+/** Below float32's largest value by a wide margin: a bound under it cannot round to Infinity. */
+const SAFE_MOMENT = 1e37;
 
 /**
  * @example
@@ -105,10 +118,16 @@ export class ArrayAdamW implements OptimizerState {
    * Whether this update's new moments are all finite in float32: the largest of them, in
    * float64, rounds to a finite float32 (fround is monotonic, so it decides for all).
    */
-  private momentsStayFinite({ name, gradient: g, gradientScale = 1 }: ArrayParameterUpdate): boolean {
+  private momentsStayFinite({ name, gradient: g, gradientScale = 1, gradientBound }: ArrayParameterUpdate): boolean {
     const state = this.states.get(name);
     const scale = f(gradientScale);
     const { b1, c1, b2, c2 } = this.coefficients();
+    if (gradientBound !== undefined && Number.isFinite(gradientBound)) {
+      // |m'| <= b1 max|m| + c1 G and v' <= b2 max v + c2 G^2 for every element.
+      const first = state === undefined ? 0 : state.largestFirst;
+      const second = state === undefined ? 0 : state.largestSecond;
+      if (first !== undefined && second !== undefined && b1 * first + c1 * gradientBound < SAFE_MOMENT && b2 * second + c2 * gradientBound * gradientBound < SAFE_MOMENT) return true;
+    }
     let largest = 0;
     let nan = false;
     for (let i = 0; i < g.length; i++) {
@@ -138,6 +157,8 @@ export class ArrayAdamW implements OptimizerState {
     const eps = f(epsilon);
     const decay = f(1 - learningRate * weightDecay);
     const { firstMoment, secondMoment } = state;
+    let largestFirst = 0;
+    let largestSecond = 0;
     for (let i = 0; i < weight.length; i++) {
       const gradient = scale === 1 ? g[i] : f(g[i] * scale);
       const m = firstMoment[i] * b1 + gradient * c1;
@@ -145,7 +166,13 @@ export class ArrayAdamW implements OptimizerState {
       firstMoment[i] = m;
       secondMoment[i] = v;
       weight[i] = weight[i] * decay - (m / (Math.sqrt(v) / correction + eps)) * stepSize;
+      const magnitude = m < 0 ? -m : m;
+      if (magnitude > largestFirst) largestFirst = magnitude;
+      if (v > largestSecond) largestSecond = v;
     }
+    // Stored values are rounded to float32, at most a relative 2^-24 above these.
+    state.largestFirst = largestFirst * (1 + 1e-6);
+    state.largestSecond = largestSecond * (1 + 1e-6);
   }
 
   /** The betas and their complements as the float32 scalars tfjs multiplies by. */
