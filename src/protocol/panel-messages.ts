@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { GROUP_TARGET_PATTERN } from '../core/vocabulary/groups';
 import { SCENARIO_NAMES } from '../core/vocabulary/scenarios';
 import { TrainerEvent } from './trainer-events';
+import { ENGINE_NAMES } from '../core/vocabulary/engines';
 
 const groupTarget = z.string().regex(GROUP_TARGET_PATTERN);
 const learningRate = z.number().min(0).max(1);
@@ -37,7 +38,7 @@ export const RunHeader = z.strictObject({
   etaMs: z.number().min(0).optional(),
   backend: z.string(),
   /** What trains the current phase, from its phase-start (older runs do not say). */
-  engine: z.enum(['onnxruntime', 'tfjs']).optional(),
+  engine: z.enum(ENGINE_NAMES).optional(),
   status: z.enum(['running', 'completed', 'stopped', 'failed']),
   warnings: z.array(z.string()),
 });

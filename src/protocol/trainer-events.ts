@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import { GROUP_NAME_PATTERN, TASK_KEYS } from '../core/vocabulary/groups';
+import { ENGINE_NAMES } from '../core/vocabulary/engines';
 
 export { TASK_KEYS, type TaskKey } from '../core/vocabulary/groups';
 
@@ -27,7 +28,7 @@ const Provenance = z.strictObject({
   /** sha256 (hex) of each dataset file's bytes, by absolute path. */
   datasets: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
   /** What ran the frozen encoder (the embedding cache, validation) and on how many threads; absent in older runs. */
-  encoder: z.strictObject({ engine: z.enum(['onnxruntime', 'tfjs']), threads: z.number().int().min(1) }).optional(),
+  encoder: z.strictObject({ engine: z.enum(ENGINE_NAMES), threads: z.number().int().min(1) }).optional(),
 });
 
 /** A sweep run's place in its sweep (thaw sweep). */
@@ -69,7 +70,7 @@ export const TrainerEvent = z.discriminatedUnion('type', [
     trainsNothing: z.boolean(),
     usesEmbeddingCache: z.boolean(),
     /** What trained the phase (absent in runs from before engines were a choice). */
-    engine: z.enum(['onnxruntime', 'tfjs']).optional(),
+    engine: z.enum(ENGINE_NAMES).optional(),
   }),
   z.strictObject({ ...base, type: z.literal('progress'), stage: z.enum(['embedding-cache', 'model']), done: count, total: count, message: z.string() }),
   z.strictObject({

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { TaskKey, TrainerEvent } from '../../src/protocol/trainer-events';
 import { initBackend } from '../../src/trainer/backend/tensorflow';
-import type { EngineChoice } from '../../src/trainer/engine/choose-engine';
+import type { EngineChoice } from '../../src/core/vocabulary/engines';
 import { EventSink } from '../../src/trainer/train/event-sink';
 import { runTraining, type TrainResult } from '../../src/trainer/train/run-training';
 import { temporaryFolder } from '../helpers/tiny-model';

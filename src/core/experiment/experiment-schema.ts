@@ -4,6 +4,7 @@
 // same rules.
 
 import { z } from 'zod';
+import { ENGINE_CHOICES } from '../vocabulary/engines';
 
 export const PRESET_NAMES = ['freeze-all', 'freeze-encoder', 'freeze-head-a', 'freeze-head-b', 'recipe'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
@@ -77,7 +78,7 @@ export const Experiment = z
     checkpointEverySteps: z.number().int().min(0).default(0).describe('Also checkpoint every N steps (0: only at the end of each phase).'),
     embeddingCache: z.boolean().default(true).describe("While the whole encoder is frozen, train the heads on its cached outputs (false: run it every step, e.g. to measure what the cache saves)."),
     engine: z
-      .enum(['auto', 'onnxruntime', 'tfjs'])
+      .enum(ENGINE_CHOICES)
       .default('auto')
       .describe('What computes each training step: ONNX Runtime (several times faster), TensorFlow.js, or auto: ONNX Runtime where it loads, else tfjs. thaw train --engine overrides it.'),
     maxGradNorm: z.number().positive().nullable().default(1).describe('Clip the global gradient norm to this (null: no clipping).'),

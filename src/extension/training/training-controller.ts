@@ -68,6 +68,17 @@ export class TrainingController {
     return snapshot;
   }
 
+  /** The saved experiment when it reads, with its resolved settings; else says what is wrong. */
+  private async validExperiment(): Promise<{ snapshot: ExperimentSnapshot; experiment: NonNullable<ExperimentSnapshot['experiment']> } | undefined> {
+    const snapshot = await this.savedExperiment();
+    if (snapshot === undefined) return undefined;
+    if (snapshot.experiment === undefined) {
+      this.ui.error(`Thaw: ${snapshot.problem?.message ?? 'the experiment does not read'}`);
+      return undefined;
+    }
+    return { snapshot, experiment: snapshot.experiment };
+  }
+
   /** Starts phase `phaseName` of the selected experiment; resolves once the trainer runs (or it was refused). */
   async startPhase(phaseName: string, fromCheckpoint?: string): Promise<boolean> {
     const trainer = await this.idleTrainer();
@@ -115,12 +126,9 @@ export class TrainingController {
   async runSweep(scenarios: boolean): Promise<boolean> {
     const trainer = await this.idleTrainer();
     if (trainer === undefined) return false;
-    const snapshot = await this.savedExperiment();
-    const experiment = snapshot?.experiment;
-    if (snapshot === undefined || experiment === undefined) {
-      if (snapshot !== undefined) this.ui.error(`Thaw: ${snapshot.problem?.message ?? 'the experiment does not read'}`);
-      return false;
-    }
+    const valid = await this.validExperiment();
+    if (valid === undefined) return false;
+    const { snapshot } = valid;
     const args = ['sweep', snapshot.file, ...(scenarios ? ['--scenarios'] : []), ...this.outputArgs()];
     let plan: SweepSize;
     try {
@@ -140,12 +148,9 @@ export class TrainingController {
   async runExperiment(): Promise<boolean> {
     const trainer = await this.idleTrainer();
     if (trainer === undefined) return false;
-    const snapshot = await this.savedExperiment();
-    const experiment = snapshot?.experiment;
-    if (snapshot === undefined || experiment === undefined) {
-      if (snapshot !== undefined) this.ui.error(`Thaw: ${snapshot.problem?.message ?? 'the experiment does not read'}`);
-      return false;
-    }
+    const valid = await this.validExperiment();
+    if (valid === undefined) return false;
+    const { snapshot, experiment } = valid;
     await trainer.start(['train', snapshot.file, ...this.outputArgs()]);
     this.ui.info(`Thaw: running every phase of ${path.basename(snapshot.file)}: ${experiment.phases.map((phase) => phase.name).join(', ')}.`);
     return true;

@@ -1,5 +1,5 @@
 import { UsageError } from '../../core/errors';
-import { ENGINE_CHOICES, type EngineChoice } from '../engine/choose-engine';
+import { ENGINE_CHOICES, type EngineChoice } from '../../core/vocabulary/engines';
 
 /** A required integer option, within bounds; the error names the option. */
 export function integerOption(value: string | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {

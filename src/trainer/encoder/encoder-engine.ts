@@ -9,9 +9,7 @@ import { ThawError } from '../../core/errors';
 import { loadOnnxRuntime } from '../onnx/onnx-runtime';
 import { OrtEncoder } from '../onnx/ort-encoder';
 import type { FrozenEncoder } from './frozen-encoder';
-
-export const ENCODER_ENGINES = ['onnxruntime', 'tfjs'] as const;
-export type EncoderEngineName = (typeof ENCODER_ENGINES)[number];
+import { ENGINE_NAMES } from '../../core/vocabulary/engines';
 
 export type EncoderEngine =
   | {
@@ -43,8 +41,8 @@ export function availableThreads(): number {
  */
 export function chooseEncoderEngine(options: { readonly threads?: number; readonly requested?: string } = {}): EncoderEngine {
   const requested = options.requested ?? process.env.THAW_ENCODER;
-  if (requested !== undefined && !(ENCODER_ENGINES as readonly string[]).includes(requested)) {
-    throw new Error(`encoder "${requested}" is not one of ${ENCODER_ENGINES.join(', ')} (THAW_ENCODER)`);
+  if (requested !== undefined && !(ENGINE_NAMES as readonly string[]).includes(requested)) {
+    throw new Error(`encoder "${requested}" is not one of ${ENGINE_NAMES.join(', ')} (THAW_ENCODER)`);
   }
   if (requested === 'tfjs') return { name: 'tfjs', description: 'tfjs (chosen explicitly: THAW_ENCODER=tfjs)' };
   const runtime = loadOnnxRuntime();

@@ -4,9 +4,8 @@
 import { ThawError } from '../../core/errors';
 import { availableThreads } from '../encoder/encoder-engine';
 import { loadOnnxRuntime } from '../onnx/onnx-runtime';
+import type { EngineChoice } from '../../core/vocabulary/engines';
 
-export const ENGINE_CHOICES = ['auto', 'onnxruntime', 'tfjs'] as const;
-export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 
 export type ChosenEngine =
   | { readonly name: 'onnxruntime'; readonly threads: number; readonly description: string }

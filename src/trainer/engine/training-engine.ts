@@ -10,9 +10,7 @@ import type { ResolvedPhase } from '../../core/experiment/resolve-phase';
 import type { ScheduledStep } from '../data/batch-schedule';
 import type { OptimizerState } from '../optim/adamw';
 import type { PooledEmbeddings } from '../train/pooled-embeddings';
-
-export const TRAINING_ENGINES = ['onnxruntime', 'tfjs'] as const;
-export type TrainingEngineName = (typeof TRAINING_ENGINES)[number];
+import type { EngineName } from '../../core/vocabulary/engines';
 
 export interface StepInput {
   readonly step: ScheduledStep;
@@ -35,7 +33,7 @@ export interface StepInput {
  * await engine.endPhase();
  */
 export interface TrainingEngine {
-  readonly name: TrainingEngineName;
+  readonly name: EngineName;
   /** For people: "onnxruntime 1.14.0 (2 threads)", "wasm (...)". */
   readonly description: string;
   /** The AdamW state, in the format of optimizer-state-file.ts. */

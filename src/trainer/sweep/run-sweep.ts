@@ -6,7 +6,7 @@
 
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { EngineChoice } from '../engine/choose-engine';
+import type { EngineChoice } from '../../core/vocabulary/engines';
 import { ThawError } from '../../core/errors';
 import { parseExperiment, type ResolvedExperiment } from '../../core/experiment/load-experiment';
 import { phaseEndCheckpoint } from '../../core/runs/run-listing';

@@ -8,7 +8,8 @@ import { createReadStream, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BackendName } from '../backend/tensorflow';
-import type { EncoderEngine, EncoderEngineName } from '../encoder/encoder-engine';
+import type { EncoderEngine } from '../encoder/encoder-engine';
+import type { EngineName } from '../../core/vocabulary/engines';
 import type { ResolvedExperiment } from '../../core/experiment/load-experiment';
 
 export interface Provenance {
@@ -17,7 +18,7 @@ export interface Provenance {
   readonly threads: number;
   readonly datasets: Record<string, string>;
   /** What runs the frozen encoder (the embedding cache) and on how many threads. */
-  readonly encoder: { readonly engine: EncoderEngineName; readonly threads: number };
+  readonly encoder: { readonly engine: EngineName; readonly threads: number };
 }
 
 /** package.json's version; this file is out/src/trainer/train/provenance.js. */

@@ -18,7 +18,8 @@ import { describeLoadProgress, loadSentenceModel } from '../model/load-sentence-
 import type { HeadName } from '../model/parameter-groups';
 import type { HeadSpec } from '../model/sentence-model';
 import { AdamW } from '../optim/adamw';
-import { chooseTrainingEngine, type EngineChoice } from '../engine/choose-engine';
+import { chooseTrainingEngine } from '../engine/choose-engine';
+import type { EngineChoice } from '../../core/vocabulary/engines';
 import { OrtEngine } from '../engine/ort-engine';
 import { TfjsEngine } from '../engine/tfjs-engine';
 import type { TrainingEngine } from '../engine/training-engine';
