@@ -73,6 +73,7 @@ function checkPackage(vsix, target) {
   const [os, arch] = target.split('-');
   const required = [
     'extension/out/src/trainer/cli/main.js',
+    'extension/out/src/trainer/kernels/array-kernels.wasm',
     'extension/node_modules/sharp/index.js',
     'extension/node_modules/onnxruntime-web/dist/ort-web.node.js',
     `extension/${ORT_BIN}/${os}/${arch}/onnxruntime_binding.node`,
@@ -84,7 +85,7 @@ function checkPackage(vsix, target) {
     (name) =>
       name.startsWith('extension/node_modules/@img/') ||
       name.startsWith('extension/node_modules/sharp/lib/') ||
-      (name.endsWith('.wasm') && !name.startsWith('extension/node_modules/@tensorflow/tfjs-backend-wasm/dist/')) ||
+      (name.endsWith('.wasm') && !name.startsWith('extension/node_modules/@tensorflow/tfjs-backend-wasm/dist/') && !name.startsWith('extension/out/src/')) ||
       ortBinaries.test(name),
   );
   if (missing.length > 0 || unwanted.length > 0) {

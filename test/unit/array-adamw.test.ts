@@ -1,6 +1,7 @@
 // The Float32Array AdamW (ONNX Runtime engine) against the tfjs AdamW on the same gradients,
-// through several steps and each other's state files; and the array clipping and finite checks
-// against their tfjs counterparts.
+// through several steps and each other's state files: bit for bit, since both do the same float32
+// operations in the same order; and the array clipping and finite checks against their tfjs
+// counterparts.
 
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
@@ -19,10 +20,13 @@ before(async () => {
 const SHAPES = new Map<string, readonly number[]>([
   ['layer.weight', [4, 3]],
   ['layer.bias', [4]],
+  // More than two of the kernel's 16 Ki-value chunks, and not a multiple of its 4 lanes.
+  ['embeddings.weight', [32773]],
 ]);
 const RATES = new Map([
   ['layer.weight', { learningRate: 1e-2, weightDecay: 0.01 }],
   ['layer.bias', { learningRate: 5e-3, weightDecay: 0 }],
+  ['embeddings.weight', { learningRate: 2e-3, weightDecay: 0.01 }],
 ]);
 
 function assertRelative(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, label: string): void {
@@ -62,14 +66,14 @@ function runBoth(steps: number, switchAt?: number): void {
       tfjs.applyUpdates([...gradients.keys()].map((name, index) => ({ name, variable: variables.get(name)!, gradient: tensors[index], ...RATES.get(name)! })));
       tf.dispose(tensors);
       plain.applyUpdates([...gradients].map(([name, gradient]) => ({ name, weight: arrays.get(name)!, gradient, ...RATES.get(name)! })), SHAPES);
-      for (const [name, variable] of variables) assertRelative(arrays.get(name)!, variable.dataSync(), 1e-6, `step ${step + 1} ${name}`);
+      for (const [name, variable] of variables) assertRelative(arrays.get(name)!, variable.dataSync(), 0, `step ${step + 1} ${name}`);
     }
     const a = tfjs.exportState();
     const b = plain.exportState();
     for (const [index, entry] of a.entries()) {
       assert.equal(b[index].step, entry.step);
-      assertRelative(b[index].firstMoment, entry.firstMoment, 1e-6, `${entry.name}.exp_avg`);
-      assertRelative(b[index].secondMoment, entry.secondMoment, 1e-6, `${entry.name}.exp_avg_sq`);
+      assertRelative(b[index].firstMoment, entry.firstMoment, 0, `${entry.name}.exp_avg`);
+      assertRelative(b[index].secondMoment, entry.secondMoment, 0, `${entry.name}.exp_avg_sq`);
     }
   } finally {
     tfjs.dispose();
@@ -77,11 +81,11 @@ function runBoth(steps: number, switchAt?: number): void {
   }
 }
 
-test('over six steps the array AdamW equals the tfjs AdamW within 1e-6 relative', () => {
+test('over six steps the array AdamW equals the tfjs AdamW bit for bit', () => {
   runBoth(6);
 });
 
-test('each resumes the other\'s optimizer state file and they stay within 1e-6', () => {
+test('each resumes the other\'s optimizer state file and they stay equal bit for bit', () => {
   runBoth(6, 3);
 });
 
@@ -98,7 +102,8 @@ test('a moment that would not be finite changes nothing and names the parameter'
 
 test('array clipping and the non-finite check agree with the tfjs ones', () => {
   const random = new SeededNormal(9);
-  const gradients = gradientsOf(random, 3);
+  // The small parameters only: tfjs sums the squares in float32, 1e-6 off over 32 K values.
+  const gradients = new Map([...gradientsOf(random, 3)].filter(([name]) => name.startsWith('layer.')));
   const tensors = Object.fromEntries([...gradients].map(([name, values]) => [name, tf.tensor(values)]));
   const clipped = clipByGlobalNorm(tensors, 1);
   clipArraysByGlobalNorm(gradients, 1);

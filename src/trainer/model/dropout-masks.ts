@@ -2,7 +2,10 @@
 // training engines: a mask is a pure function of (seed, step, stream, site) and each value of a
 // position in it, so tfjs and ONNX Runtime apply the same masks and a resumed run draws what an
 // uninterrupted one would have, with no generator state to save. The hash is MurmurHash3's
-// 32-bit finalizer, twice per position: a few nanoseconds a value, ~10 M values a MiniLM batch.
+// 32-bit finalizer, twice per position, four positions at a time in WebAssembly SIMD
+// (kernels/array-kernels.wat): ~10 M values a MiniLM batch.
+
+import { arrayKernels } from '../kernels/array-kernels';
 
 /** Which masks: the run's seed, the global step, and the stream (the task batch) within the step. */
 export interface DropoutKey {
@@ -25,13 +28,9 @@ export function dropoutMask(key: DropoutKey, site: string, size: number, rate: n
   const text = `${key.seed}:${key.step}:${key.stream}:${site}`;
   const first = stringHash(text, 0x243f6a88);
   const second = stringHash(text, 0x85a308d3);
-  // u = (h >>> 8) / 2^24 in [0, 1); kept where u >= rate, as tf.dropout keeps where its uniform draw >= rate.
-  const threshold = rate * 16777216;
-  const kept = 1 / (1 - rate);
-  for (let index = 0; index < size; index++) {
-    const h = finalize((finalize((index ^ first) >>> 0) + second) >>> 0);
-    mask[index] = h >>> 8 >= threshold ? kept : 0;
-  }
+  // u = (h >>> 8) / 2^24 in [0, 1); kept where u >= rate, as tf.dropout keeps where its uniform
+  // draw >= rate: for the integer h >>> 8, where it reaches ceil(rate * 2^24).
+  arrayKernels().dropoutMask(mask, first, second, Math.ceil(rate * 16777216), 1 / (1 - rate));
   return mask;
 }
 

@@ -1,9 +1,10 @@
 // AdamW over Float32Arrays, for the ONNX Runtime engine, whose weights and gradients are plain
 // arrays. The formula and the order of operations are adamw.ts's (torch.optim.AdamW), with the
-// same float32 scalars; intermediates are float64 and each stored value is rounded once, so both
-// engines' updates agree within an ulp of float32 (the test: 1e-6 relative).
+// same float32 scalars, one float32 operation at a time, in the WebAssembly SIMD kernel of
+// kernels/array-kernels.wat: both engines' updates agree bit for bit.
 
 import { ThawError } from '../../core/errors';
+import { arrayKernels, type AdamWScalars } from '../kernels/array-kernels';
 import { NonFiniteMomentError, checkEntry, resolveAdamWOptions, type AdamWOptions, type OptimizerState, type OptimizerStateEntry } from './adamw';
 
 const f = Math.fround;
@@ -114,13 +115,9 @@ export class ArrayAdamW implements OptimizerState {
     this.states.clear();
   }
 
-  /**
-   * Whether this update's new moments are all finite in float32: the largest of them, in
-   * float64, rounds to a finite float32 (fround is monotonic, so it decides for all).
-   */
-  private momentsStayFinite({ name, gradient: g, gradientScale = 1, gradientBound }: ArrayParameterUpdate): boolean {
+  /** Whether this update's new moments are all finite in float32. */
+  private momentsStayFinite({ name, gradient, gradientScale = 1, gradientBound }: ArrayParameterUpdate): boolean {
     const state = this.states.get(name);
-    const scale = f(gradientScale);
     const { b1, c1, b2, c2 } = this.coefficients();
     if (gradientBound !== undefined && Number.isFinite(gradientBound)) {
       // |m'| <= b1 max|m| + c1 G and v' <= b2 max v + c2 G^2 for every element.
@@ -128,51 +125,27 @@ export class ArrayAdamW implements OptimizerState {
       const second = state === undefined ? 0 : state.largestSecond;
       if (first !== undefined && second !== undefined && b1 * first + c1 * gradientBound < SAFE_MOMENT && b2 * second + c2 * gradientBound * gradientBound < SAFE_MOMENT) return true;
     }
-    let largest = 0;
-    let nan = false;
-    for (let i = 0; i < g.length; i++) {
-      const gradient = scale === 1 ? g[i] : f(g[i] * scale);
-      const m = Math.abs((state === undefined ? 0 : state.firstMoment[i]) * b1 + gradient * c1);
-      const v = (state === undefined ? 0 : state.secondMoment[i]) * b2 + gradient * gradient * c2;
-      if (m > largest) largest = m;
-      if (v > largest) largest = v;
-      // NaN fails every comparison; it is caught here rather than as an overflow.
-      if (m !== m || v !== v) nan = true;
-    }
-    if (nan) return false;
-    return Number.isFinite(f(largest));
+    return arrayKernels().momentsFinite(gradient, state?.firstMoment, state?.secondMoment, { ...this.coefficients(), scale: f(gradientScale) });
   }
 
-  /**
-   * adamw.ts's updatedTensors, element by element, in place. Intermediates are float64 (a
-   * Math.fround per operation would double the time of 22 M parameters); each stored value is
-   * rounded once to float32, within an ulp of tfjs' per-operation rounding.
-   */
-  private update({ weight, gradient: g, gradientScale = 1, learningRate, weightDecay }: ArrayParameterUpdate, state: ArrayState): void {
-    const scale = f(gradientScale);
-    const { b1, c1, b2, c2 } = this.coefficients();
+  /** adamw.ts's updatedTensors, element by element, in place (array-kernels.wat). */
+  private update({ weight, gradient, gradientScale = 1, learningRate, weightDecay }: ArrayParameterUpdate, state: ArrayState): void {
+    const largest = arrayKernels().adamw(weight, gradient, state.firstMoment, state.secondMoment, { ...this.scalars(learningRate, weightDecay, state.step), scale: f(gradientScale) });
+    state.largestFirst = largest.largestFirst;
+    state.largestSecond = largest.largestSecond;
+  }
+
+  /** The float32 scalars adamw.ts multiplies by at this step (with the gradient unscaled). */
+  private scalars(learningRate: number, weightDecay: number, step: number): AdamWScalars {
     const { beta1, beta2, epsilon } = this.options;
-    const stepSize = f(learningRate / (1 - beta1 ** state.step));
-    const correction = f(Math.sqrt(1 - beta2 ** state.step));
-    const eps = f(epsilon);
-    const decay = f(1 - learningRate * weightDecay);
-    const { firstMoment, secondMoment } = state;
-    let largestFirst = 0;
-    let largestSecond = 0;
-    for (let i = 0; i < weight.length; i++) {
-      const gradient = scale === 1 ? g[i] : f(g[i] * scale);
-      const m = firstMoment[i] * b1 + gradient * c1;
-      const v = secondMoment[i] * b2 + gradient * gradient * c2;
-      firstMoment[i] = m;
-      secondMoment[i] = v;
-      weight[i] = weight[i] * decay - (m / (Math.sqrt(v) / correction + eps)) * stepSize;
-      const magnitude = m < 0 ? -m : m;
-      if (magnitude > largestFirst) largestFirst = magnitude;
-      if (v > largestSecond) largestSecond = v;
-    }
-    // Stored values are rounded to float32, at most a relative 2^-24 above these.
-    state.largestFirst = largestFirst * (1 + 1e-6);
-    state.largestSecond = largestSecond * (1 + 1e-6);
+    return {
+      ...this.coefficients(),
+      scale: 1,
+      stepSize: f(learningRate / (1 - beta1 ** step)),
+      correction: f(Math.sqrt(1 - beta2 ** step)),
+      eps: f(epsilon),
+      decay: f(1 - learningRate * weightDecay),
+    };
   }
 
   /** The betas and their complements as the float32 scalars tfjs multiplies by. */

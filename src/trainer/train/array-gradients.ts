@@ -1,13 +1,12 @@
 // Gradient clipping and the non-finite check over Float32Arrays, for the ONNX Runtime engine:
 // gradient-clipping.ts and finite-gradients.ts without tfjs, same rules, same groups named.
 
+import { arrayKernels } from '../kernels/array-kernels';
 import type { GroupName } from '../../core/vocabulary/groups';
 
-/** A squared L2 norm, summed in float64. */
+/** A squared L2 norm, summed in float64 (in WebAssembly SIMD: 22 M values a MiniLM step). */
 function squaredNorm(values: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i] * values[i];
-  return sum;
+  return arrayKernels().squaredSum(values);
 }
 
 /**
