@@ -1,7 +1,10 @@
 // AdamW over Float32Arrays, for the ONNX Runtime engine, whose weights and gradients are plain
 // arrays. The formula and the order of operations are adamw.ts's (torch.optim.AdamW), with the
 // same float32 scalars, one float32 operation at a time, in the WebAssembly SIMD kernel of
-// kernels/array-kernels.wat: both engines' updates agree bit for bit.
+// kernels/array-kernels.wat: both engines' updates agree bit for bit. Not a small ONNX Runtime
+// graph: measured over MiniLM's 22.5 M parameters, ORT 1.14 took 217 ms against the kernel's
+// 75 ms (it runs each elementwise op as its own pass and copies every output into a new
+// buffer), and its Sqrt is not correctly rounded, so the weights would not match tfjs' bits.
 
 import { ThawError } from '../../core/errors';
 import { arrayKernels, type AdamWScalars } from '../kernels/array-kernels';
