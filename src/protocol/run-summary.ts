@@ -5,6 +5,7 @@
 // because summaries cross boundaries: CLI output, host to the comparison webview.
 
 import { z } from 'zod';
+import { ENGINE_NAMES } from '../core/vocabulary/engines';
 
 export const RUN_STATUSES = ['running', 'completed', 'stopped', 'failed', 'interrupted', 'damaged'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -45,6 +46,13 @@ export const RunSummary = z.strictObject({
   steps: z.number().int().min(0),
   /** The phases the run ran, in order. */
   phases: z.array(z.string()),
+  /**
+   * What trained each phase, by its name, in the order they did (from its phase-starts): two
+   * when a resume continued it on the other engine, since the numbers may then differ in the
+   * last bits. A phase that started before engines were recorded is absent.
+   */
+  phaseEngines: z.record(z.string(), z.array(z.enum(ENGINE_NAMES))).optional(),
+  /** The last invocation's backend line ("encoder: ..., training: ..."). */
   backend: z.string().optional(),
   /** The experiment file the run came from. */
   experimentFile: z.string().optional(),

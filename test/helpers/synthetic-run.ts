@@ -4,6 +4,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { EngineName } from '../../src/core/vocabulary/engines';
 import type { TrainerEvent } from '../../src/protocol/trainer-events';
 
 const GROUPS = ['embeddings', 'layer.0', 'layer.1', 'layer.2', 'layer.3', 'layer.4', 'layer.5', 'task_a_head', 'task_b_head'];
@@ -13,6 +14,8 @@ export interface SyntheticPhase {
   readonly name: string;
   readonly steps: number;
   readonly frozen: readonly string[];
+  /** What its phase-start says trained it; absent as in runs from before engines were a choice. */
+  readonly engine?: EngineName;
 }
 
 export interface SyntheticRun {
@@ -79,7 +82,7 @@ export function syntheticEvents(runFolder: string, options: SyntheticRun): Train
   for (const [phaseIndex, phase] of phases.entries()) {
     const learningRates = Object.fromEntries(GROUPS.filter((group) => !phase.frozen.includes(group)).map((group) => [group, group.startsWith('task') ? 1e-3 : 2e-5]));
     const hashes = Object.fromEntries(GROUPS.map((group) => [group, `h${phaseIndex}${group.length}`]));
-    events.push({ time: at(), type: 'phase-start', phase: phase.name, phaseIndex, totalSteps: phase.steps, frozen: [...phase.frozen], learningRates, groupHashes: hashes, trainsNothing: false, usesEmbeddingCache: phase.frozen.length === 7 });
+    events.push({ time: at(), type: 'phase-start', phase: phase.name, phaseIndex, totalSteps: phase.steps, frozen: [...phase.frozen], learningRates, groupHashes: hashes, trainsNothing: false, usesEmbeddingCache: phase.frozen.length === 7, ...(phase.engine === undefined ? {} : { engine: phase.engine }) });
     for (let step = 1; step <= phase.steps; step++) {
       globalStep++;
       events.push({ time: at(40), type: 'step', phase: phase.name, phaseIndex, step, totalSteps: phase.steps, globalStep, loss: { a: 1 / (1 + globalStep / 100), b: 0.7 / (1 + globalStep / 150) }, learningRates, elapsedMs: globalStep * 40 });

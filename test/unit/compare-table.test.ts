@@ -10,7 +10,7 @@ import { csvField, toCsv } from '../../webview/src/compare/csv';
 import { alignCurves, OVERLAY_SPECS, phaseBoundaries, valueAt } from '../../webview/src/compare/overlay-data';
 import { RUN_PALETTES, runColor, runDash } from '../../webview/src/compare/palette';
 import { paretoFront } from '../../webview/src/compare/pareto';
-import { deltaOf, filterRuns, formatDelta, sortRuns, tableColumns, tableCsv } from '../../webview/src/compare/table-model';
+import { cellText, deltaOf, filterRuns, formatDelta, sortRuns, tableColumns, tableCsv } from '../../webview/src/compare/table-model';
 
 function run(id: string, name: string, accuracyA: number | undefined, accuracyB: number, extra: Partial<RunSummary> = {}): RunSummary {
   return {
@@ -82,6 +82,18 @@ test('the table sorts by any column (missing values last), filters by words, and
   assert.equal(deltaOf(accuracyA, runs[2], baseline), undefined, 'no value, no delta');
   assert.equal(deltaOf(accuracyA, baseline, baseline), undefined, 'the baseline itself has none');
   assert.equal(deltaOf(column('steps'), runs[1], baseline)?.verdict, 'same');
+});
+
+test('the Engine column says what trained each phase, and is there only when a run recorded it', () => {
+  const onnx = run('r1', 'alpha', 0.7, 0.8, { phases: ['warm-up', 'fine-tune'], phaseEngines: { 'warm-up': ['onnxruntime'], 'fine-tune': ['onnxruntime'] } });
+  const switched = run('r2', 'beta', 0.7, 0.8, { phases: ['warm-up', 'fine-tune'], phaseEngines: { 'warm-up': ['tfjs'], 'fine-tune': ['tfjs', 'onnxruntime'] } });
+  const older = run('r3', 'gamma', 0.7, 0.8);
+  const keys = { differing: {}, same: {} };
+  const engine = tableColumns([onnx, switched, older], keys, false).find((column) => column.key === 'engines')!;
+  assert.equal(cellText(engine, onnx), 'onnxruntime');
+  assert.equal(cellText(engine, switched), 'warm-up: tfjs; fine-tune: tfjs, then onnxruntime');
+  assert.equal(cellText(engine, older), '');
+  assert.ok(!tableColumns([older], keys, false).some((column) => column.key === 'engines'));
 });
 
 test('the CSV of the table is what is shown: the filtered rows in order, quoted names, deltas beside numbers', () => {

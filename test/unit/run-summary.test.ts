@@ -77,6 +77,23 @@ test('a step run again after a resume counts once; the last invocation decides t
   assert.equal((await summarizeRun(folder)).status, 'interrupted');
 });
 
+test('the engine that trained each phase, from its phase-starts: a resume on the other engine adds it; older runs have none', async () => {
+  const folder = path.join(runsFolder(), '20261201-090000-engines');
+  writeSyntheticRun(path.dirname(folder), path.basename(folder), { phases: SHORT });
+  const onnx = SHORT.map((phase) => ({ ...phase, engine: 'onnxruntime' as const }));
+  // Killed in the fine-tune (step 7) on onnxruntime, resumed from step 6 on tfjs.
+  const killed = syntheticEvents(folder, { phases: onnx, checkpointEvery: 3, stopAfterStep: 7 });
+  const resumed = syntheticEvents(folder, { phases: [onnx[0], { ...onnx[1], engine: 'tfjs' }], checkpointEvery: 3, end: 'completed', start: new Date('2026-12-01T10:00:00.000Z') });
+  const fromCheckpoint = resumed.filter((event) => event.type === 'run-start' || (event.type === 'phase-start' && event.phaseIndex === 1) || (!('globalStep' in event) && event.type !== 'phase-start') || ('globalStep' in event && event.globalStep > 6));
+  writeFileSync(eventsFile(folder), lines([...killed, ...fromCheckpoint]));
+  const summary = await summarizeRun(folder);
+  assert.deepEqual(summary.phaseEngines, { 'warm-up': ['onnxruntime'], 'fine-tune': ['onnxruntime', 'tfjs'] });
+  assert.deepEqual((await summarizeRun(folder)).phaseEngines, summary.phaseEngines, 'the same from the cache');
+
+  const older = writeSyntheticRun(runsFolder(), '20261201-090000-older', { phases: SHORT, end: 'completed' });
+  assert.equal((await summarizeRun(older)).phaseEngines, undefined);
+});
+
 test('a torn last line is skipped and is no problem; an unreadable line inside is reported', async () => {
   const folder = writeSyntheticRun(runsFolder(), '20261201-090000-torn', { phases: SHORT, validateEvery: 4, checkpointEvery: 3, stopAfterStep: 7 });
   const size = statSync(eventsFile(folder)).size;

@@ -6,6 +6,9 @@
 import type { RunSummary, TaskResult } from '../../protocol/run-summary';
 import { countField, objectField, parseEventLine, stringField, visitEventLines, type EventRecord, type LineVisitor } from './event-lines';
 import { TaskResultFold, validationMetrics } from './task-results';
+import { ENGINE_NAMES, type EngineName } from '../vocabulary/engines';
+
+const isEngineName = (value: string | undefined): value is EngineName => (ENGINE_NAMES as readonly (string | undefined)[]).includes(value);
 
 export interface EventsDigest {
   /** There was a run-start: the file is a run's. */
@@ -19,6 +22,8 @@ export interface EventsDigest {
   readonly durationMs: number;
   readonly steps: number;
   readonly phases: readonly string[];
+  /** The engines each phase's phase-starts name, in order, each once; undefined when none names one. */
+  readonly phaseEngines?: Record<string, EngineName[]>;
   readonly backend?: string;
   readonly experimentFile?: string;
   readonly forkedFrom?: { readonly run: string; readonly checkpoint: string };
@@ -54,6 +59,7 @@ class EventsFold implements LineVisitor {
   /** The last step line since the last other event: its time is the latest seen. */
   private pendingStepLine?: string;
   private readonly phases: string[] = [];
+  private readonly phaseEngines = new Map<string, EngineName[]>();
   private lastPhaseStart?: { phase: string; totalSteps: number; frozen: readonly string[] };
   private backend?: string;
   private experimentFile?: string;
@@ -87,6 +93,7 @@ class EventsFold implements LineVisitor {
         const phase = stringField(event, 'phase');
         if (phase === undefined) break;
         if (!this.phases.includes(phase)) this.phases.push(phase);
+        this.phaseEngine(phase, stringField(event, 'engine'));
         const frozen = Array.isArray(event.frozen) ? event.frozen.filter((group): group is string => typeof group === 'string') : [];
         this.lastPhaseStart = { phase, totalSteps: countField(event, 'totalSteps') ?? 0, frozen };
         this.lastStepLine = undefined;
@@ -137,6 +144,13 @@ class EventsFold implements LineVisitor {
     }
   }
 
+  /** A resume on the other engine adds it after the first; a name that is no engine is left out. */
+  private phaseEngine(phase: string, engine: string | undefined): void {
+    if (!isEngineName(engine)) return;
+    const engines = this.phaseEngines.get(phase) ?? [];
+    if (!engines.includes(engine)) this.phaseEngines.set(phase, [...engines, engine]);
+  }
+
   private validation(event: EventRecord): void {
     const step = countField(event, 'globalStep');
     const tasks = objectField(event, 'tasks');
@@ -180,6 +194,7 @@ class EventsFold implements LineVisitor {
       durationMs: this.durationMs,
       steps: this.steps.size,
       phases: this.phases,
+      phaseEngines: this.phaseEngines.size === 0 ? undefined : Object.fromEntries(this.phaseEngines),
       backend: this.backend,
       experimentFile: this.experimentFile,
       forkedFrom: this.forkedFrom,

@@ -128,6 +128,7 @@ async function buildSummary(folder: string, colors: RunColors | undefined): Prom
       startedAt: digest?.startedAt,
       endedAt: end !== undefined ? end.time : status === 'interrupted' ? digest?.lastEventAt : undefined,
       durationMs: digest?.durationMs,
+      phaseEngines: digest?.phaseEngines,
       backend: digest?.backend,
       experimentFile: digest?.experimentFile,
       forkedFrom: digest?.forkedFrom,

@@ -11,7 +11,8 @@ import { writeFileAtomic } from '../io/atomic-write';
 import { CHECKPOINTS_FOLDER, EVENTS_FILE } from './run-listing';
 import { RUN_METADATA_FILE, RUN_SUMMARY_FILE } from './run-files';
 
-const CACHE_VERSION = 2;
+// 3: summaries gained phaseEngines; a version-2 cache is built again.
+const CACHE_VERSION = 3;
 
 const SummaryStamp = z.strictObject({
   events: z.strictObject({ size: z.number(), mtimeMs: z.number() }).nullable(),

@@ -34,3 +34,18 @@ export function formatDuration(milliseconds: number): string {
 export function formatMetric(value: number): string {
   return Number(value.toPrecision(4)).toString();
 }
+
+/**
+ * What trained a run's phases, in one cell: the engine alone when one trained them all, else
+ * each phase's ("warm-up: onnxruntime; fine-tune: tfjs, then onnxruntime" after a resume on the
+ * other engine). Undefined when the run recorded none.
+ *
+ * @example formatPhaseEngines({ 'warm-up': ['onnxruntime'], 'fine-tune': ['onnxruntime'] }) // 'onnxruntime'
+ */
+export function formatPhaseEngines(phaseEngines: Readonly<Record<string, readonly string[]>> | undefined): string | undefined {
+  const phases = Object.entries(phaseEngines ?? {}).filter(([, engines]) => engines.length > 0);
+  if (phases.length === 0) return undefined;
+  const [first] = phases[0][1];
+  if (phases.every(([, engines]) => engines.length === 1 && engines[0] === first)) return first;
+  return phases.map(([phase, engines]) => `${phase}: ${engines.join(', then ')}`).join('; ');
+}

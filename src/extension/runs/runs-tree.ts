@@ -5,7 +5,7 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatDuration, formatMetric } from '../../core/vocabulary/format';
+import { formatDuration, formatMetric, formatPhaseEngines } from '../../core/vocabulary/format';
 import type { RunStatus, RunSummary } from '../../protocol/run-summary';
 import { Disposable } from '../disposable';
 
@@ -39,6 +39,9 @@ function runTooltip(summary: RunSummary): vscode.MarkdownString {
   const lines = [`**${summary.name}** — ${summary.status}${summary.problem === undefined ? '' : `: ${summary.problem}`}`, '', `\`${summary.id}\``, ''];
   if (summary.startedAt !== undefined) lines.push(`- started ${summary.startedAt}${summary.durationMs === undefined ? '' : `, ran ${formatDuration(summary.durationMs)}`}`);
   lines.push(`- ${summary.steps} steps${summary.phases.length > 0 ? ` in ${summary.phases.join(', ')}` : ''}${summary.backend === undefined ? '' : ` on ${summary.backend}`}`);
+  // The backend line is the last invocation's; a phase resumed on the other engine shows here.
+  const engines = formatPhaseEngines(summary.phaseEngines);
+  if (engines !== undefined) lines.push(`- trained by ${engines}`);
   for (const [task, result] of Object.entries(summary.tasks)) {
     if (result?.final === undefined) continue;
     const best = result.best === undefined ? '' : `, best ${formatMetric(result.best.accuracy)} at step ${result.best.step}`;

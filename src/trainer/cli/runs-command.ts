@@ -9,7 +9,7 @@ import { ThawError, UsageError } from '../../core/errors';
 import { compareRuns } from '../../core/runs/compare-runs';
 import { listRuns } from '../../core/runs/list-runs';
 import { summarizeRun } from '../../core/runs/summarize-run';
-import { formatDuration, formatMetric } from '../../core/vocabulary/format';
+import { formatDuration, formatMetric, formatPhaseEngines } from '../../core/vocabulary/format';
 import { textTable } from './text-table';
 
 const HELP = `Usage: thaw runs list [RUNS_FOLDER...] [--json]
@@ -96,6 +96,8 @@ async function compareCommand(folders: string[], json: boolean): Promise<void> {
     metrics('run name', (run) => run.name),
     metrics('status', (run) => run.status),
     ...(differing.length > 0 ? differing : [['(no setting differs)', ...runs.map(() => '')]]),
+    // The config says what was asked for ("engine": "auto"); this is what trained each phase.
+    ...(runs.some((run) => run.phaseEngines !== undefined) ? [metrics('training engine', (run) => formatPhaseEngines(run.phaseEngines) ?? '-')] : []),
     ...(['a', 'b'] as const).flatMap((key) =>
       runs.some((run) => run.tasks[key] !== undefined)
         ? [

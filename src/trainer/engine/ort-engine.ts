@@ -21,6 +21,7 @@ import { NonFiniteMomentError } from '../optim/adamw';
 import { ArrayAdamW } from '../optim/array-adamw';
 import { OrtTrainingStep, type TaskGradients } from '../onnx-training/ort-training-step';
 import { dropoutMaskShape, headDropoutRate } from '../onnx-training/dropout-sites';
+import { addGradients } from '../onnx-training/sum-gradients';
 import { DropoutPlan } from '../model/dropout';
 import type { PooledEmbeddings } from '../train/pooled-embeddings';
 import { headGradients } from './head-step';
@@ -109,7 +110,8 @@ export class OrtEngine implements TrainingEngine {
       const result = await this.taskGradients(current, task, scheduled.indices, embeddings, globalStep);
       losses[task.key] = result.taskLoss;
       weightedLosses.set(task.key, result.loss);
-      gradients = gradients === undefined ? result.gradients : addInto(gradients, result.gradients);
+      gradients ??= new Map();
+      addGradients(gradients, result.gradients);
     }
     if (phase.trainsNothing || gradients === undefined) return losses;
 
@@ -174,17 +176,4 @@ export class OrtEngine implements TrainingEngine {
     await current?.step?.dispose();
     this.optimizer.dispose();
   }
-}
-
-/** Adds `more` into `sums`, name by name (a name only in `more` is taken over). */
-function addInto(sums: Map<string, Float32Array>, more: ReadonlyMap<string, Float32Array>): Map<string, Float32Array> {
-  for (const [name, gradient] of more) {
-    const sum = sums.get(name);
-    if (sum === undefined) {
-      sums.set(name, gradient);
-      continue;
-    }
-    for (let i = 0; i < sum.length; i++) sum[i] = Math.fround(sum[i] + gradient[i]);
-  }
-  return sums;
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ThawError } from '../../core/errors';
 import { readJson } from '../../core/io/read-json';
 import { CHECKPOINTS_FOLDER } from '../../core/runs/run-listing';
+import { ENGINE_NAMES } from '../../core/vocabulary/engines';
 
 export { CHECKPOINTS_FOLDER };
 
@@ -21,6 +22,8 @@ export const RunPosition = z.strictObject({
   globalStep: z.number().int().min(0),
   /** The seed of data order and dropout; a fork keeps it. Absent in older checkpoints. */
   seed: z.number().int().min(0).optional(),
+  /** What trained the weights up to here, so a resume or fork on the other engine can say so. Absent in older checkpoints. */
+  engine: z.enum(ENGINE_NAMES).optional(),
 });
 export type RunPosition = z.infer<typeof RunPosition>;
 

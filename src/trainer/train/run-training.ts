@@ -19,7 +19,7 @@ import type { HeadName } from '../model/parameter-groups';
 import type { HeadSpec } from '../model/sentence-model';
 import { AdamW } from '../optim/adamw';
 import { chooseTrainingEngine } from '../engine/choose-engine';
-import type { EngineChoice } from '../../core/vocabulary/engines';
+import type { EngineChoice, EngineName } from '../../core/vocabulary/engines';
 import { OrtEngine } from '../engine/ort-engine';
 import { TfjsEngine } from '../engine/tfjs-engine';
 import type { TrainingEngine } from '../engine/training-engine';
@@ -152,7 +152,7 @@ async function trainRun(options: TrainOptions, plan: RunPlan): Promise<TrainResu
     // engine's says it only where the encoder's did not.
     const encoderFallback = encoderEngine.name === 'tfjs' ? encoderEngine.fallback : undefined;
     const fallback = [encoderFallback ?? (chosen.name === 'tfjs' ? chosen.fallback : undefined)].filter((message) => message !== undefined);
-    for (const message of [...plan.warnings, ...threadWarnings(plan, backend.name), ...fallback]) options.sink.emit({ type: 'warning', kind: 'other', message });
+    for (const message of [...plan.warnings, ...threadWarnings(plan, backend.name), ...engineChangeWarnings(plan, engine.name), ...fallback]) options.sink.emit({ type: 'warning', kind: 'other', message });
     trainer = new Trainer({ experiment, phases, onlyPhase: onlyPhase?.index, model, encoderEngine, tasks, engine, maxSeqLength, runFolder: run.folder, modelFiles, sink: options.sink, stop: options.stop, maxSteps: options.maxSteps });
     const outcome = await trainer.run(position);
     options.sink.emit({ type: 'run-end', status: outcome.status, globalStep: outcome.globalStep, elapsedMs: elapsed(startTime), reason: outcome.reason, resumable: outcome.status === 'stopped' });
@@ -200,6 +200,13 @@ function threadWarnings(plan: RunPlan, engine: BackendName): string[] {
   if (recorded.engine !== engine) return [`this run was recorded on the ${recorded.engine} engine and resumes on ${engine}; its losses may differ from an uninterrupted run's in the last bits`];
   if (recorded.threads !== engineThreads(engine)) return [`this run was recorded with ${recorded.threads} threads and resumes with ${engineThreads(engine)}; its losses may differ from an uninterrupted run's in the last bits`];
   return [];
+}
+
+/** A resume or fork on the other training engine works (the checkpoint files are the same), but its numbers are that engine's. */
+function engineChangeWarnings(plan: RunPlan, engine: EngineName): string[] {
+  const position = plan.checkpoint?.position;
+  if (position?.engine === undefined || position.engine === engine) return [];
+  return [`the checkpoint at step ${position.globalStep} was trained on ${position.engine} and ${engine} continues it; the checkpoint files are the same, but its losses may differ from ${position.engine}'s in the last bits`];
 }
 
 function elapsed(start: number): number {

@@ -237,7 +237,7 @@ export class Trainer {
     const { runFolder, model, engine, modelFiles } = this.parts;
     engine.syncWeights();
     const optimizer = engine.optimizer;
-    const folder = await writeCheckpoint({ runFolder, label, periodic, model, optimizer, position, modelFiles });
+    const folder = await writeCheckpoint({ runFolder, label, periodic, model, optimizer, position: { ...position, engine: engine.name }, modelFiles });
     this.parts.sink.emit({ type: 'checkpoint', globalStep: position.globalStep, folder });
   }
 }

@@ -1,8 +1,9 @@
-// The comparison table as data: its columns (status and name, the config keys that differ, each
-// task's final and best figures, steps, duration, trainable parameters), sorting, filtering,
-// deltas against a pinned baseline run, and the CSV of what is shown. No DOM here.
+// The comparison table as data: its columns (status and name, the config keys that differ, the
+// training engine, each task's final and best figures, steps, duration, trainable parameters),
+// sorting, filtering, deltas against a pinned baseline run, and the CSV of what is shown. No DOM
+// here.
 
-import { formatDuration, formatMetric, formatParameterCount } from '../../../src/core/vocabulary/format';
+import { formatDuration, formatMetric, formatParameterCount, formatPhaseEngines } from '../../../src/core/vocabulary/format';
 import { TASK_KEYS, type TaskKey } from '../../../src/core/vocabulary/groups';
 import type { RunSummary } from '../../../src/protocol/run-summary';
 import { toCsv, type CsvValue } from './csv';
@@ -56,6 +57,8 @@ export function tableColumns(runs: readonly RunSummary[], keys: ComparedKeys, sh
     { key: 'name', label: 'Run', kind: 'text', value: (run) => run.name, format: String },
     { key: 'tags', label: 'Tags', kind: 'text', value: (run) => (run.tags.length === 0 ? undefined : run.tags.join(' ')), format: String },
     ...configKeys.map((key): TableColumn => ({ key: `config:${key}`, label: key, title: Object.hasOwn(keys.differing, key) ? 'differs among the runs' : 'the same in every run', kind: 'config', value: (run) => configText(run.config[key]), format: String })),
+    // The config's "engine" is what was asked for (auto); this is what trained each phase. Runs from before engines were recorded have none.
+    ...(runs.some((run) => run.phaseEngines !== undefined) ? [{ key: 'engines', label: 'Engine', title: 'what trained each phase', kind: 'text', value: (run) => formatPhaseEngines(run.phaseEngines), format: String } satisfies TableColumn] : []),
     ...TASK_KEYS.flatMap((task) =>
       TASK_FIGURES.map((figure): TableColumn => ({
         key: `${task}.${figure.key}`,
