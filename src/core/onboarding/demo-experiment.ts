@@ -46,6 +46,6 @@ export function demoExperimentText(model: DemoModel): string {
         ],
     tasks: DEMO_TASKS,
     warmUpEpochs: 3,
-    fineTuneEpochs: 1,
+    fineTuneEpochs: 2,
   });
 }
