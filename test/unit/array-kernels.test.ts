@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SeededNormal } from '../../src/trainer/init/seeded-random';
-import { arrayKernels, type AdamWScalars } from '../../src/trainer/kernels/array-kernels';
+import { ArrayKernels, arrayKernels, type AdamWScalars } from '../../src/trainer/kernels/array-kernels';
 import { dropoutMask } from '../../src/trainer/model/dropout-masks';
 
 const LENGTHS = [1, 3, 4, 5, 16384, 16387, 40001];
@@ -97,4 +97,8 @@ test('the finiteness check finds an overflow or a NaN anywhere, the last lane of
   const second = new Float32Array(length);
   second[length - 1] = 3.4e38;
   assert.equal(arrayKernels().momentsFinite(gradient, new Float32Array(length), second, { ...s, b2: 1.5 }), false);
+});
+
+test('a missing kernel file is one clear error that says how to build it', () => {
+  assert.throws(() => new ArrayKernels('/nonexistent/array-kernels.wasm'), /array-kernels\.wasm is missing: run "npm run build"/);
 });

@@ -5,8 +5,9 @@
 // weights, which ONNX Runtime reads in place, and the optimizer's moments, which go to the state
 // files as they are).
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { ThawError } from '../../core/errors';
 
 /** Values per array per kernel call: a multiple of 4 lanes. */
 const CHUNK = 16384;
@@ -60,6 +61,8 @@ export class ArrayKernels {
   private readonly scratch: readonly [Float32Array, Float32Array, Float32Array, Float32Array];
 
   constructor(file: string) {
+    // tsc alone does not write it: a build that skipped the kernel step says so, not ENOENT.
+    if (!existsSync(file)) throw new ThawError(`${file} is missing: run "npm run build" (scripts/build-kernels.mjs compiles src/trainer/kernels/*.wat)`);
     const module = new WebAssembly.Module(readFileSync(file));
     this.kernels = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
     const { memory } = this.kernels;
