@@ -16,7 +16,8 @@ import { encoderWeightSpecs, headWeightSpecs } from '../../src/core/model/bert-w
 import { allGroupNames } from '../../src/core/vocabulary/groups';
 import { MINILM_SHAPE } from '../../src/trainer/init/generate-model-folder';
 import { OrtEncoder } from '../../src/trainer/onnx/ort-encoder';
-import { drawDropoutMask, dropoutMaskShape } from '../../src/trainer/onnx-training/dropout-sites';
+import { dropoutMask } from '../../src/trainer/model/dropout-masks';
+import { dropoutMaskSize } from '../../src/trainer/onnx-training/dropout-sites';
 import { OrtTrainingStep } from '../../src/trainer/onnx-training/ort-training-step';
 import { printReport } from './print-report';
 
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
     const step = await OrtTrainingStep.create(config, { trainable: allGroupNames(config.num_hidden_layers), heads: new Map([['task_a_head', CLASSES]]) }, { threads });
     const sessionMs = Math.round(performance.now() - created);
     const sites = step.dropoutSites('task_a_head');
-    const masks = new Map(sites.map((site) => [site.input, drawDropoutMask(site, dropoutMaskShape(site, config, batchSize, length), random)]));
+    const masks = new Map(sites.map((site) => [site.input, dropoutMask({ seed: 1, step: 0, stream: 'bench' }, site.input, dropoutMaskSize(site, config, batchSize, length), site.rate)]));
     const batch = { batchSize, length, inputIds, attentionMask };
     const task = { head: 'task_a_head' as const, batch, labels, lossWeight: 1, masks };
     const encoder = values['no-forward'] ? undefined : await OrtEncoder.create(config, weights, { threads });

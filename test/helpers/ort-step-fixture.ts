@@ -2,13 +2,13 @@
 // a batch, and the comparison against tfjs with its stated tolerance.
 
 import assert from 'node:assert/strict';
-import seedrandom from 'seedrandom';
 import { headWeightSpecs } from '../../src/core/model/bert-weights';
 import type { GroupName, HeadName } from '../../src/core/vocabulary/groups';
 import type { PaddedBatch } from '../../src/trainer/data/padded-batch';
 import type { SentenceModel } from '../../src/trainer/model/sentence-model';
 import { parameterWeightArrays, sentenceModelWeightArrays } from '../../src/trainer/model/weight-arrays';
-import { drawDropoutMask, dropoutMaskShape } from '../../src/trainer/onnx-training/dropout-sites';
+import { dropoutMask } from '../../src/trainer/model/dropout-masks';
+import { dropoutMaskSize } from '../../src/trainer/onnx-training/dropout-sites';
 import { OrtTrainingStep } from '../../src/trainer/onnx-training/ort-training-step';
 import { relativeToLargest, tfjsStepGradients } from './tfjs-step-reference';
 
@@ -63,9 +63,9 @@ export async function compareStep(model: SentenceModel, trainable: readonly Grou
   const classes = model.parameters.get(`${task.head}.bias`)!.variable.shape[0];
   const step = await OrtTrainingStep.create(model.config, { trainable, heads: new Map([[task.head, classes]]) }, { threads: options.threads ?? 1 });
   try {
-    const random = seedrandom(`masks:${options.seed ?? 1}`);
     const sites = step.dropoutSites(task.head);
-    const masks = new Map(sites.map((site) => [site.input, drawDropoutMask(site, dropoutMaskShape(site, model.config, task.batch.batchSize, task.batch.length), random)]));
+    const key = { seed: options.seed ?? 1, step: 0, stream: 'compare' };
+    const masks = new Map(sites.map((site) => [site.input, dropoutMask(key, site.input, dropoutMaskSize(site, model.config, task.batch.batchSize, task.batch.length), site.rate)]));
     const ort = await step.gradients({ ...task, masks }, modelWeights(model, [task.head]));
     const reference = tfjsStepGradients(model, task, new Set(trainable), sites, masks);
     const lossDifference = Math.abs(ort.loss - reference.loss);

@@ -11,16 +11,10 @@ import { tfjsEmbeddingModel } from '../../src/trainer/encoder/tfjs-encoder';
 import { loadSentenceModel } from '../../src/trainer/model/load-sentence-model';
 import type { SentenceModel } from '../../src/trainer/model/sentence-model';
 import { ReferenceBert, erf } from '../reference/bert-reference';
+import { PARITY_SENTENCES } from '../helpers/parity-sentences';
 import { temporaryFolder, writeTinyModel } from '../helpers/tiny-model';
 
 const TOLERANCE = 1e-4;
-const SENTENCES = [
-  'What is the capital city of France?',
-  'Not bad at all.',
-  'Completely unknown words: zyxt quorble!',
-  'A',
-  'Why does bread rise in a warm kitchen, and why does the soup go cold so fast when the window is open?',
-];
 
 let model: SentenceModel;
 let reference: ReferenceBert;
@@ -53,7 +47,7 @@ test("the reference's erf matches tabulated values (Abramowitz & Stegun 7.1)", (
 });
 
 test('every hidden state of one sentence matches the reference', () => {
-  const ids = model.tokenizer.tokenize(SENTENCES[0], model.maxSeqLength);
+  const ids = model.tokenizer.tokenize(PARITY_SENTENCES[0], model.maxSeqLength);
   const states = tf.tidy(() => {
     const output = model.encode(model.inputsFor(padBatch([ids], model.tokenizer.padTokenId)));
     return output.hiddenStates.map((state) => state.dataSync());
@@ -67,8 +61,8 @@ test('every hidden state of one sentence matches the reference', () => {
 });
 
 test('pooled embeddings of a padded batch match the reference sentence by sentence', async () => {
-  const embeddings = await embedSentences(tfjsEmbeddingModel(model), SENTENCES, { batchSize: 3 });
-  SENTENCES.forEach((sentence, index) => {
+  const embeddings = await embedSentences(tfjsEmbeddingModel(model), PARITY_SENTENCES, { batchSize: 3 });
+  PARITY_SENTENCES.forEach((sentence, index) => {
     const expected = reference.meanPooled(model.tokenizer.tokenize(sentence, model.maxSeqLength));
     const difference = maxAbsDifference(embeddings[index], expected);
     assert.ok(difference < TOLERANCE, `"${sentence}": max |diff| ${difference}`);
@@ -76,8 +70,8 @@ test('pooled embeddings of a padded batch match the reference sentence by senten
 });
 
 test('truncation to max sequence length matches the reference on the truncated ids', async () => {
-  const [embedding] = await embedSentences(tfjsEmbeddingModel(model), [SENTENCES[4]], { maxSeqLength: 8 });
-  const ids = model.tokenizer.tokenize(SENTENCES[4], 8);
+  const [embedding] = await embedSentences(tfjsEmbeddingModel(model), [PARITY_SENTENCES[4]], { maxSeqLength: 8 });
+  const ids = model.tokenizer.tokenize(PARITY_SENTENCES[4], 8);
   assert.equal(ids.length, 8);
   assert.ok(maxAbsDifference(embedding, reference.meanPooled(ids)) < TOLERANCE);
 });

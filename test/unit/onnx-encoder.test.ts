@@ -17,15 +17,9 @@ import { OrtEncoder } from '../../src/trainer/onnx/ort-encoder';
 import { OrtHeads } from '../../src/trainer/onnx/ort-heads';
 import { sentenceModelHeads } from '../../src/trainer/onnx/model-heads';
 import { maxAbsDifference } from '../helpers/compare-arrays';
+import { PARITY_SENTENCES } from '../helpers/parity-sentences';
 import { temporaryFolder, writeTinyModel } from '../helpers/tiny-model';
 
-const SENTENCES = [
-  'What is the capital city of France?',
-  'Not bad at all.',
-  'Completely unknown words: zyxt quorble!',
-  'A',
-  'Why does bread rise in a warm kitchen, and why does the soup go cold so fast when the window is open?',
-];
 
 const workspace = temporaryFolder();
 let model: SentenceModel;
@@ -39,7 +33,7 @@ before(async () => {
   model = await loadSentenceModel(folder, { heads: { task_a_head: { labels: ['x', 'y', 'z'] }, task_b_head: { labels: ['no', 'yes'] } }, seed: 3 });
   weights = encoderWeightArrays(await readModelFolder(folder));
   encoder = await OrtEncoder.create(model.config, weights, { threads: 1 });
-  batch = padBatch(SENTENCES.map((text) => model.tokenizer.tokenize(text, model.maxSeqLength)), model.tokenizer.padTokenId);
+  batch = padBatch(PARITY_SENTENCES.map((text) => model.tokenizer.tokenize(text, model.maxSeqLength)), model.tokenizer.padTokenId);
 });
 
 after(async () => {
@@ -55,7 +49,7 @@ test("the folder's weight arrays are the loaded model's variables", () => {
 });
 
 test('last_hidden_state of a padded batch matches tfjs within 1e-4, padding positions included', async (t) => {
-  assert.ok(new Set(SENTENCES.map((text) => model.tokenizer.tokenize(text, 48).length)).size > 1, 'sentences of different lengths');
+  assert.ok(new Set(PARITY_SENTENCES.map((text) => model.tokenizer.tokenize(text, 48).length)).size > 1, 'sentences of different lengths');
   const expected = tf.tidy(() => model.encode(model.inputsFor(batch)).lastHiddenState.dataSync());
   const actual = await encoder.lastHiddenState(batch);
   assert.equal(actual.length, batch.batchSize * batch.length * model.config.hidden_size);
@@ -74,7 +68,7 @@ test('pooled embeddings of a padded batch match tfjs within 1e-4', async (t) => 
 });
 
 test('an all-padding row pools to zeros, not NaN, as in tfjs', async () => {
-  const padded = padBatch([model.tokenizer.tokenize(SENTENCES[0], 48), []], model.tokenizer.padTokenId);
+  const padded = padBatch([model.tokenizer.tokenize(PARITY_SENTENCES[0], 48), []], model.tokenizer.padTokenId);
   const pooled = await encoder.pooled(padded);
   const hidden = model.config.hidden_size;
   assert.ok(pooled.slice(hidden).every((value) => value === 0));

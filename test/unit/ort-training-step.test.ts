@@ -10,7 +10,7 @@ import { initBackend } from '../../src/trainer/backend/tensorflow';
 import { padBatch, type PaddedBatch } from '../../src/trainer/data/padded-batch';
 import { loadSentenceModel } from '../../src/trainer/model/load-sentence-model';
 import type { SentenceModel } from '../../src/trainer/model/sentence-model';
-import { dropoutMaskShape } from '../../src/trainer/onnx-training/dropout-sites';
+import { dropoutMaskSize } from '../../src/trainer/onnx-training/dropout-sites';
 import { OrtTrainingStep } from '../../src/trainer/onnx-training/ort-training-step';
 import { compareStep, modelWeights, worst, type StepCase } from '../helpers/ort-step-fixture';
 import { TINY_CORPUS, temporaryFolder, writeTinyModel } from '../helpers/tiny-model';
@@ -69,7 +69,7 @@ test('weights changed in place between steps are what the next step sees (no ses
   try {
     const weights = modelWeights(model, ['task_a_head']);
     const snapshot = new Map([...weights].map(([name, values]) => [name, values.slice()]));
-    const task = { ...taskA(), masks: new Map(step.dropoutSites('task_a_head').map((site) => [site.input, new Float32Array(dropoutMaskShape(site, model.config, batch.batchSize, batch.length).reduce((a, b) => a * b, 1)).fill(1)])) };
+    const task = { ...taskA(), masks: new Map(step.dropoutSites('task_a_head').map((site) => [site.input, new Float32Array(dropoutMaskSize(site, model.config, batch.batchSize, batch.length)).fill(1)])) };
     const first = await step.gradients(task, weights);
     for (const [name, values] of weights) assert.deepEqual(values, snapshot.get(name), `${name} unchanged by a step`);
     // An optimizer-like update in place: the same arrays, new values.

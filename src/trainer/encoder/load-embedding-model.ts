@@ -4,9 +4,7 @@
 // imported only when it is the one taken.
 
 import type { EmbeddingModel } from '../embed-sentences';
-import { readModelFolder } from '../model/model-folder';
-import { resolveModelSource, type LoadProgress } from '../model/model-source';
-import { loadTokenizer } from '../model/tokenizer';
+import { openModelSource, type LoadProgress } from '../model/model-source';
 import { encoderWeightArrays } from '../model/weight-arrays';
 import type { EncoderEngine } from './encoder-engine';
 
@@ -17,12 +15,7 @@ import type { EncoderEngine } from './encoder-engine';
  */
 export async function loadEmbeddingModel(source: string, engine: EncoderEngine, onProgress: (progress: LoadProgress) => void = () => undefined): Promise<EmbeddingModel> {
   if (engine.name === 'tfjs') return (await import('./tfjs-encoder.js')).loadTfjsEmbeddingModel(source, engine.description, onProgress);
-  const folderPath = await resolveModelSource(source, (progress) => onProgress({ stage: 'download', ...progress }));
-  onProgress({ stage: 'read', folder: folderPath });
-  const folder = await readModelFolder(folderPath);
-  onProgress({ stage: 'tokenizer', folder: folderPath });
-  const tokenizer = await loadTokenizer(folderPath);
-  onProgress({ stage: 'weights', folder: folderPath });
+  const { folder, tokenizer } = await openModelSource(source, onProgress);
   const encoder = await engine.open(folder.config, encoderWeightArrays(folder));
   return { encoder, tokenizer, hiddenSize: folder.config.hidden_size, maxSeqLength: folder.maxSeqLength, maxPositions: folder.config.max_position_embeddings };
 }

@@ -20,7 +20,7 @@ import type { SentenceModel } from '../model/sentence-model';
 import { NonFiniteMomentError } from '../optim/adamw';
 import { ArrayAdamW } from '../optim/array-adamw';
 import { OrtTrainingStep, type TaskGradients } from '../onnx-training/ort-training-step';
-import { dropoutMaskShape, headDropoutRate } from '../onnx-training/dropout-sites';
+import { dropoutMaskSize, headDropoutRate } from '../onnx-training/dropout-sites';
 import { addGradients } from '../onnx-training/sum-gradients';
 import { DropoutPlan } from '../model/dropout';
 import type { PooledEmbeddings } from '../train/pooled-embeddings';
@@ -89,12 +89,7 @@ export class OrtEngine implements TrainingEngine {
     }
     const step = await this.trainingStep(current);
     const batch = padBatch(indices.map((index) => task.train.tokenIds[index]), model.tokenizer.padTokenId);
-    const masks = new Map(
-      step.dropoutSites(task.head).map((site) => {
-        const size = dropoutMaskShape(site, model.config, batch.batchSize, batch.length).reduce((product, extent) => product * extent, 1);
-        return [site.input, dropoutMask(key, site.input, size, site.rate)];
-      }),
-    );
+    const masks = new Map(step.dropoutSites(task.head).map((site) => [site.input, dropoutMask(key, site.input, dropoutMaskSize(site, model.config, batch.batchSize, batch.length), site.rate)]));
     return step.gradients({ head: task.head, batch, labels, lossWeight, masks }, current.weights);
   }
 

@@ -2,11 +2,9 @@
 // progress reported through a callback (transformers.js' pipeline() does the same).
 
 import { encoderParameters, headParameters } from './load-weights';
-import { readModelFolder } from './model-folder';
-import { resolveModelSource, type LoadProgress } from './model-source';
+import { openModelSource, type LoadProgress } from './model-source';
 import { ParameterSet, type HeadName } from './parameter-groups';
 import { SentenceModel, type HeadSpec } from './sentence-model';
-import { loadTokenizer } from './tokenizer';
 
 export { describeLoadProgress, type LoadProgress } from './model-source';
 
@@ -26,13 +24,7 @@ export interface LoadOptions {
  * try { ... } finally { await model.dispose(); }
  */
 export async function loadSentenceModel(source: string, options: LoadOptions = {}): Promise<SentenceModel> {
-  const report = options.onProgress ?? (() => undefined);
-  const folderPath = await resolveModelSource(source, (progress) => report({ stage: 'download', ...progress }));
-  report({ stage: 'read', folder: folderPath });
-  const folder = await readModelFolder(folderPath);
-  report({ stage: 'tokenizer', folder: folderPath });
-  const tokenizer = await loadTokenizer(folderPath);
-  report({ stage: 'weights', folder: folderPath });
+  const { folderPath, folder, tokenizer } = await openModelSource(source, options.onProgress ?? (() => undefined));
   const encoder = encoderParameters(folder);
   let heads: ReturnType<typeof headParameters>;
   try {

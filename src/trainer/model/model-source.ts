@@ -1,10 +1,13 @@
 // Where a model comes from: a local folder as given, or a Hugging Face hub id fetched into the
-// cache. Loads no ML engine, so `thaw embed` can use it before choosing one.
+// cache, then read with its tokenizer. Loads no ML engine (the tokenizer is transformers.js'
+// alone), so `thaw embed` can use it before choosing one.
 
 import { existsSync } from 'node:fs';
 import { ThawError } from '../../core/errors';
 import { looksLikeHubId } from '../../core/model/hub-paths';
 import { fetchHubModel, type DownloadProgress } from './hub';
+import { readModelFolder, type ModelFolder } from './model-folder';
+import { loadTokenizer, type SentenceTokenizer } from './tokenizer';
 
 export type LoadProgress =
   | ({ readonly stage: 'download' } & DownloadProgress)
@@ -15,6 +18,21 @@ export async function resolveModelSource(source: string, onDownload: (progress: 
   if (existsSync(source)) return source;
   if (!looksLikeHubId(source)) throw new ThawError('model folder does not exist', source);
   return fetchHubModel(source, onDownload);
+}
+
+/**
+ * What every loader does before the weights: the folder resolved (downloaded if a hub id), read,
+ * and its tokenizer loaded, each stage reported; the 'weights' stage is reported last, as the
+ * caller goes on to load them on its engine.
+ */
+export async function openModelSource(source: string, report: (progress: LoadProgress) => void): Promise<{ folderPath: string; folder: ModelFolder; tokenizer: SentenceTokenizer }> {
+  const folderPath = await resolveModelSource(source, (progress) => report({ stage: 'download', ...progress }));
+  report({ stage: 'read', folder: folderPath });
+  const folder = await readModelFolder(folderPath);
+  report({ stage: 'tokenizer', folder: folderPath });
+  const tokenizer = await loadTokenizer(folderPath);
+  report({ stage: 'weights', folder: folderPath });
+  return { folderPath, folder, tokenizer };
 }
 
 /** One line for people about a loading step. */

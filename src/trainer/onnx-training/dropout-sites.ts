@@ -56,15 +56,7 @@ export function dropoutMaskShape(site: DropoutSite, config: BertConfig, batchSiz
   }
 }
 
-/**
- * A mask as the graph takes it, already scaled: 1 / (1 - rate) where `uniform()` >= rate, else 0
- * (tf.dropout's convention). `uniform` gives numbers in [0, 1).
- *
- * @example drawDropoutMask(site, [2, 16, 384], Math.random)
- */
-export function drawDropoutMask(site: DropoutSite, shape: readonly number[], uniform: () => number): Float32Array {
-  const mask = new Float32Array(shape.reduce((product, size) => product * size, 1));
-  const kept = 1 / (1 - site.rate);
-  for (let index = 0; index < mask.length; index++) mask[index] = uniform() >= site.rate ? kept : 0;
-  return mask;
+/** A site's mask size for a batch: the values dropoutMaskShape holds. */
+export function dropoutMaskSize(site: DropoutSite, config: BertConfig, batchSize: number, length: number): number {
+  return dropoutMaskShape(site, config, batchSize, length).reduce((product, extent) => product * extent, 1);
 }

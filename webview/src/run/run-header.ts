@@ -4,6 +4,7 @@
 
 import type { RunHeader } from '../../../src/protocol/panel-messages';
 import { element, setText } from '../shared/dom';
+import { ENGINE_LABELS } from '../../../src/core/vocabulary/engines';
 import { formatDuration } from '../../../src/core/vocabulary/format';
 import { postToHost } from '../shared/vscode-api';
 
@@ -54,7 +55,7 @@ export function createRunHeader(): RunHeaderView {
       setText(elapsed.value, formatDuration(header.elapsedMs));
       setText(eta.value, header.etaMs === undefined || !running ? '–' : formatDuration(header.etaMs));
       engine.element.hidden = header.engine === undefined;
-      setText(engine.value, header.engine === 'onnxruntime' ? 'ONNX Runtime' : (header.engine ?? ''));
+      setText(engine.value, header.engine === undefined ? '' : ENGINE_LABELS[header.engine]);
       setText(backend.value, header.backend);
       setText(status.value, header.status);
     }
